@@ -1,0 +1,93 @@
+"""From a database URL to eventsourcing's environment, and the per-person key store
+that lives in the same database as the log."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from uuid import UUID, uuid4
+
+from domain.errors import InvalidInputError
+
+DEFAULT_DATABASE_URL = "sqlite:///./civicweave.db"
+
+
+def environment(database_url: str) -> dict[str, str]:
+    """The eventsourcing settings for ``sqlite:///PATH``, ``sqlite://`` (in memory,
+    shared across threads), ``postgresql://USER:PASSWORD@HOST:PORT/DB`` or ``memory://``.
+
+    >>> environment("sqlite:///./x.db")["SQLITE_DBNAME"]
+    './x.db'
+    >>> environment("postgresql://postgres@127.0.0.1:5432/civicweave")["POSTGRES_DBNAME"]
+    'civicweave'
+    """
+    parts = urlsplit(database_url)
+    if parts.scheme == "sqlite":
+        path = database_url[len("sqlite:///") :] if database_url.startswith("sqlite:///") else ""
+        if path in ("", ":memory:"):
+            path = f"file:civicweave-{uuid4().hex}?mode=memory&cache=shared"
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": "10",
+        }
+    if parts.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": parts.path.lstrip("/") or "civicweave",
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        }
+    if parts.scheme == "memory":
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    raise InvalidInputError(
+        "CIVICWEAVE_DATABASE_URL",
+        f"{database_url!r}: use sqlite:///PATH, postgresql://... or memory://",
+    )
+
+
+class SqlKeyStore:
+    """Per-person keys in a table beside the event log (SQLite or PostgreSQL).
+
+    Erasure deletes the row; SQLite is told to overwrite deleted content
+    (``secure_delete``) so that the key does not linger in free pages.
+    """
+
+    def __init__(self, datastore: Any, *, placeholder: str) -> None:
+        self._datastore = datastore
+        self._p = placeholder
+        self._sqlite = placeholder == "?"
+        with self._transaction() as cursor:
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS civicweave_person_keys (subject TEXT PRIMARY KEY, key TEXT NOT NULL)"
+            )
+
+    def _transaction(self) -> Any:
+        return self._datastore.transaction(commit=True)
+
+    def put(self, subject: UUID, key: str) -> None:
+        with self._transaction() as cursor:
+            cursor.execute(
+                f"INSERT INTO civicweave_person_keys (subject, key) VALUES ({self._p}, {self._p})",
+                (str(subject), key),
+            )
+
+    def get(self, subject: UUID) -> str | None:
+        with self._transaction() as cursor:
+            cursor.execute(
+                f"SELECT key FROM civicweave_person_keys WHERE subject = {self._p}", (str(subject),)
+            )
+            row = cursor.fetchone()
+        return None if row is None else str(row["key"] if not isinstance(row, tuple) else row[0])
+
+    def destroy(self, subject: UUID) -> bool:
+        existed = self.get(subject) is not None
+        with self._transaction() as cursor:
+            if self._sqlite:
+                cursor.execute("PRAGMA secure_delete = ON")
+            cursor.execute(
+                f"DELETE FROM civicweave_person_keys WHERE subject = {self._p}", (str(subject),)
+            )
+        return existed
