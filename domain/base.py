@@ -84,7 +84,5 @@ def scale(field: str, value: int, *, low: int = 1, high: int = 4) -> int:
 
 def not_before(field: str, value: date, earliest: date, what: str) -> date:
     if value < earliest:
-        raise InvalidInputError(
-            field, f"{value.isoformat()} is before {what} ({earliest.isoformat()})"
-        )
+        raise InvalidInputError(field, f"{value.isoformat()} is before {what} ({earliest.isoformat()})")
     return value

@@ -140,9 +140,7 @@ class Commitment(CivicAggregate):
             meeting_id=meeting_id,
         )
 
-    def renegotiate(
-        self, due: date, reason: str, *, meeting_id: UUID | None, actor: str, on: date
-    ) -> None:
+    def renegotiate(self, due: date, reason: str, *, meeting_id: UUID | None, actor: str, on: date) -> None:
         self._require_open()
         reason = text("reason", reason)
         not_before("due", due, self.made_on, "the date the commitment was made")

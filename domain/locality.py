@@ -33,9 +33,7 @@ def locality_id(slug: str) -> UUID:
 def valid_slug(field: str, slug: str) -> str:
     slug = text(field, slug, max_length=60)
     if not set(slug) <= SLUG_CHARS or slug.startswith("-"):
-        raise InvalidInputError(
-            field, "use lower-case letters, digits and hyphens, e.g. 'riverside'"
-        )
+        raise InvalidInputError(field, "use lower-case letters, digits and hyphens, e.g. 'riverside'")
     return slug
 
 
@@ -92,9 +90,7 @@ class Locality(CivicAggregate):
     def add_sector(self, sector: str, label: str, *, actor: str) -> None:
         sector = valid_slug("sector", sector).replace("-", "_")
         if sector in self.sectors:
-            raise InvalidInputError(
-                "sector", f"{sector!r} is already one of this locality's sectors"
-            )
+            raise InvalidInputError("sector", f"{sector!r} is already one of this locality's sectors")
         self.record(
             self.SectorAdded,
             actor=actor,

@@ -39,9 +39,7 @@ class Meeting(CivicAggregate):
         reason: str
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.attendees = (aggregate.attendees - frozenset(self.removed)) | frozenset(
-                self.added
-            )
+            aggregate.attendees = (aggregate.attendees - frozenset(self.removed)) | frozenset(self.added)
 
     class DecisionRecorded(CivicAggregate.Event):
         decision_id: UUID
@@ -101,9 +99,7 @@ class Meeting(CivicAggregate):
             raise InvalidInputError(
                 "stakeholder_ids", "name at least one stakeholder not already recorded as attending"
             )
-        self.record(
-            self.AttendanceRecorded, actor=actor, effective=self.held_on, stakeholder_ids=new
-        )
+        self.record(self.AttendanceRecorded, actor=actor, effective=self.held_on, stakeholder_ids=new)
 
     def correct_attendance(
         self, added: tuple[UUID, ...], removed: tuple[UUID, ...], reason: str, *, actor: str
@@ -132,9 +128,7 @@ class Meeting(CivicAggregate):
         self._require_not_cancelled()
         strangers = set(agreed_by) - self.attendees
         if strangers:
-            raise InvalidInputError(
-                "agreed_by", "only attendees of the meeting can agree a decision at it"
-            )
+            raise InvalidInputError("agreed_by", "only attendees of the meeting can agree a decision at it")
         self.record(
             self.DecisionRecorded,
             actor=actor,
@@ -158,6 +152,4 @@ class Meeting(CivicAggregate):
             raise InvalidStateError(
                 f"meeting {self.id} is {self.status}: only a scheduled meeting can be cancelled"
             )
-        self.record(
-            self.Cancelled, actor=actor, reason=text("reason", reason, max_length=MAX_NAME * 5)
-        )
+        self.record(self.Cancelled, actor=actor, reason=text("reason", reason, max_length=MAX_NAME * 5))

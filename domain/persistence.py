@@ -87,7 +87,5 @@ class SqlKeyStore:
         with self._transaction() as cursor:
             if self._sqlite:
                 cursor.execute("PRAGMA secure_delete = ON")
-            cursor.execute(
-                f"DELETE FROM civicweave_person_keys WHERE subject = {self._p}", (str(subject),)
-            )
+            cursor.execute(f"DELETE FROM civicweave_person_keys WHERE subject = {self._p}", (str(subject),))
         return existed

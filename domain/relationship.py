@@ -18,14 +18,10 @@ class RelationshipEndedError(InvalidStateError):
         super().__init__(f"relationship {relationship_id} has ended; form a new one instead")
 
 
-def ratings(
-    field: str, values: tuple[int, ...] | list[int], dimensions: tuple[str, ...]
-) -> tuple[int, ...]:
+def ratings(field: str, values: tuple[int, ...] | list[int], dimensions: tuple[str, ...]) -> tuple[int, ...]:
     """One rating 1-4 on each of PARTNER's dimensions, in their order."""
     if len(values) != len(dimensions):
-        raise InvalidInputError(
-            field, f"give {len(dimensions)} ratings, for {', '.join(dimensions)}"
-        )
+        raise InvalidInputError(field, f"give {len(dimensions)} ratings, for {', '.join(dimensions)}")
     return tuple(scale(f"{field}.{d}", v) for d, v in zip(dimensions, values, strict=True))
 
 

@@ -22,9 +22,7 @@ ACTIVE, MERGED, ARCHIVED = "active", "merged", "archived"
 class StakeholderInactiveError(InvalidStateError):
     def __init__(self, stakeholder_id: UUID, status: str) -> None:
         self.stakeholder_id = stakeholder_id
-        super().__init__(
-            f"stakeholder {stakeholder_id} is {status}: it cannot be changed or given new ties"
-        )
+        super().__init__(f"stakeholder {stakeholder_id} is {status}: it cannot be changed or given new ties")
 
 
 class Stakeholder(CivicAggregate):
@@ -121,13 +119,9 @@ class Stakeholder(CivicAggregate):
         if self.status != ACTIVE:
             raise StakeholderInactiveError(self.id, self.status)
 
-    def change_details(
-        self, *, name: str, contact: str, notes: str, sealed: str, actor: str
-    ) -> None:
+    def change_details(self, *, name: str, contact: str, notes: str, sealed: str, actor: str) -> None:
         self.require_active()
-        self.record(
-            self.DetailsChanged, actor=actor, name=name, contact=contact, notes=notes, sealed=sealed
-        )
+        self.record(self.DetailsChanged, actor=actor, name=name, contact=contact, notes=notes, sealed=sealed)
 
     def change_sector(self, sector: str, *, actor: str, effective: date | None = None) -> None:
         self.require_active()
@@ -148,9 +142,7 @@ class Stakeholder(CivicAggregate):
     def retire_asset(self, asset_id: UUID, reason: str, *, actor: str) -> None:
         if asset_id not in self.assets:
             raise NotFoundError("asset", asset_id)
-        self.record(
-            self.AssetRetired, actor=actor, asset_id=asset_id, reason=text("reason", reason)
-        )
+        self.record(self.AssetRetired, actor=actor, asset_id=asset_id, reason=text("reason", reason))
 
     def merge_into(self, target: Stakeholder, reason: str, *, actor: str) -> None:
         self.require_active()
@@ -158,12 +150,8 @@ class Stakeholder(CivicAggregate):
         if target.id == self.id:
             raise InvalidInputError("target_id", "a stakeholder cannot be merged into itself")
         if target.locality_id != self.locality_id:
-            raise InvalidInputError(
-                "target_id", "both stakeholders must belong to the same locality"
-            )
-        self.record(
-            self.MergedInto, actor=actor, target_id=target.id, reason=text("reason", reason)
-        )
+            raise InvalidInputError("target_id", "both stakeholders must belong to the same locality")
+        self.record(self.MergedInto, actor=actor, target_id=target.id, reason=text("reason", reason))
 
     def archive(self, reason: str, *, actor: str) -> None:
         self.require_active()

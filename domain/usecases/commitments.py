@@ -52,9 +52,7 @@ class CommitmentUseCases(MeetingUseCases):
         (promisor,) = self._registered(locality, (promisor_id,))
         promisees = self._registered(locality, promisee_ids)
         if promisor in promisees:
-            raise InvalidInputError(
-                "promisee_ids", "a stakeholder cannot make a commitment to itself"
-            )
+            raise InvalidInputError("promisee_ids", "a stakeholder cannot make a commitment to itself")
         if not promisees and not to_change_group:
             raise InvalidInputError(
                 "promisee_ids", "name at least one promisee, or make it to the Change Group"
@@ -77,9 +75,7 @@ class CommitmentUseCases(MeetingUseCases):
         return self.commit(commitment)
 
     def _open(self, locality: str, commitment_id: UUID, expected_version: int | None) -> Commitment:
-        return self.load(
-            Commitment, commitment_id, locality=locality, expected_version=expected_version
-        )
+        return self.load(Commitment, commitment_id, locality=locality, expected_version=expected_version)
 
     def report_progress(
         self,

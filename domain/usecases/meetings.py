@@ -44,9 +44,7 @@ class MeetingUseCases(Core):
         actor: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        meeting = self.load(
-            Meeting, meeting_id, locality=locality, expected_version=expected_version
-        )
+        meeting = self.load(Meeting, meeting_id, locality=locality, expected_version=expected_version)
         meeting.record_attendance(self._registered(locality, stakeholder_ids), actor=actor)
         return self.commit(meeting)
 
@@ -61,12 +59,8 @@ class MeetingUseCases(Core):
         actor: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        meeting = self.load(
-            Meeting, meeting_id, locality=locality, expected_version=expected_version
-        )
-        meeting.correct_attendance(
-            self._registered(locality, added), tuple(removed), reason, actor=actor
-        )
+        meeting = self.load(Meeting, meeting_id, locality=locality, expected_version=expected_version)
+        meeting.correct_attendance(self._registered(locality, added), tuple(removed), reason, actor=actor)
         return self.commit(meeting)
 
     def record_decision(
@@ -87,16 +81,12 @@ class MeetingUseCases(Core):
         meeting.record_notes(notes, actor=actor)
         return self.commit(meeting)
 
-    def hold_meeting(
-        self, locality: str, meeting_id: UUID, *, actor: str, on: date | None = None
-    ) -> Receipt:
+    def hold_meeting(self, locality: str, meeting_id: UUID, *, actor: str, on: date | None = None) -> Receipt:
         meeting = self.load(Meeting, meeting_id, locality=locality)
         meeting.hold(on or meeting.held_on, actor=actor)
         return self.commit(meeting)
 
-    def cancel_meeting(
-        self, locality: str, meeting_id: UUID, *, reason: str, actor: str
-    ) -> Receipt:
+    def cancel_meeting(self, locality: str, meeting_id: UUID, *, reason: str, actor: str) -> Receipt:
         meeting = self.load(Meeting, meeting_id, locality=locality)
         meeting.cancel(reason, actor=actor)
         return self.commit(meeting)

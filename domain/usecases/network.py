@@ -19,9 +19,7 @@ class NetworkUseCases(Core):
     def _sector(self, locality: str, sector: str) -> str:
         sectors = self.locality(locality).sectors
         if sector not in sectors:
-            raise InvalidInputError(
-                "sector", f"{sector!r} is not allowed; use one of: {', '.join(sectors)}"
-            )
+            raise InvalidInputError("sector", f"{sector!r} is not allowed; use one of: {', '.join(sectors)}")
         return sector
 
     def _details(
@@ -33,9 +31,7 @@ class NetworkUseCases(Core):
         notes = text("notes", notes, required=False)
         if kind != StakeholderKind.PERSON.value:
             return {"name": name, "contact": contact, "notes": notes, "sealed": ""}
-        sealed = self.personal.seal(
-            stakeholder_id, {"name": name, "contact": contact, "notes": notes}
-        )
+        sealed = self.personal.seal(stakeholder_id, {"name": name, "contact": contact, "notes": notes})
         return {"name": "", "contact": "", "notes": "", "sealed": sealed}
 
     def register_stakeholder(
@@ -48,8 +44,11 @@ class NetworkUseCases(Core):
         contact: str = "",
         notes: str = "",
         actor: str,
+        since: date | None = None,
         stakeholder_id: UUID | None = None,
     ) -> Receipt:
+        """Register a stakeholder; ``since`` is when they joined the locality's network
+        (the effective date: views "as of" an earlier day leave them out)."""
         kind = choice("kind", kind, StakeholderKind)
         sector = self._sector(locality, sector)
         key = stakeholder_id or uuid4()
@@ -59,7 +58,7 @@ class NetworkUseCases(Core):
             kind=kind,
             sector=sector,
             actor=actor,
-            effective=None,
+            effective=since,
             **self._details(key, kind, name, contact, notes),
         )
         return self.commit(stakeholder)
@@ -139,9 +138,7 @@ class NetworkUseCases(Core):
         actor: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        duplicate = self.load(
-            Stakeholder, duplicate_id, locality=locality, expected_version=expected_version
-        )
+        duplicate = self.load(Stakeholder, duplicate_id, locality=locality, expected_version=expected_version)
         target = self.load(Stakeholder, into_id, locality=locality)
         duplicate.merge_into(target, reason, actor=actor)
         return self.commit(duplicate)
@@ -161,9 +158,7 @@ class NetworkUseCases(Core):
         stakeholder.archive(reason, actor=actor)
         return self.commit(stakeholder)
 
-    def erase_person(
-        self, locality: str, stakeholder_id: UUID, *, reason: str, actor: str
-    ) -> Receipt:
+    def erase_person(self, locality: str, stakeholder_id: UUID, *, reason: str, actor: str) -> Receipt:
         """Destroy a person's key (crypto-shredding) and record that it was done."""
         stakeholder = self.load(Stakeholder, stakeholder_id, locality=locality)
         stakeholder.record_erasure(reason, actor=actor)

@@ -62,9 +62,7 @@ class PlanUseCases(Core):
         meeting = self.load(Meeting, meeting_id, locality=locality)
         agreed = tuple(agreed_by)
         if set(agreed) - meeting.attendees:
-            raise InvalidInputError(
-                "agreed_by", "only attendees of the meeting can agree the plan at it"
-            )
+            raise InvalidInputError("agreed_by", "only attendees of the meeting can agree the plan at it")
         plan.agree(meeting.id, agreed, actor=actor, on=meeting.held_on)
         return self.commit(plan)
 
@@ -102,9 +100,7 @@ class PlanUseCases(Core):
             raise InvalidInputError("goal_id", f"goal {goal_id} is not a goal of plan {plan_id}")
         kind = choice("kind", kind, MeasureKind)
         if kind == MeasureKind.QUANTITATIVE.value and not unit.strip():
-            raise InvalidInputError(
-                "unit", "a quantitative measure needs a unit, e.g. 'people' or '%'"
-            )
+            raise InvalidInputError("unit", "a quantitative measure needs a unit, e.g. 'people' or '%'")
         measure = Measure(
             locality_id=plan.locality_id,
             plan_id=plan.id,

@@ -1,0 +1,160 @@
+"""The locality's graphs on a date, as METRICS.md defines them, each edge traceable to
+the events behind it. Merged stakeholders' ties and commitments follow the merge."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from enum import StrEnum
+from itertools import combinations
+from statistics import fmean
+from typing import Any
+
+import networkx as nx
+
+from projections.state import LocalityState, at
+
+DEFAULT_WINDOW_DAYS = 365
+
+
+class GraphKind(StrEnum):
+    TIE = "tie"
+    DIRECTED_TIE = "directed_tie"
+    COATTENDANCE = "coattendance"
+    COMMITMENT = "commitment"
+    COMBINED = "combined"
+
+
+def _nodes(state: LocalityState, day: date, graph: nx.Graph) -> nx.Graph:
+    for row in state.present_stakeholders(day):
+        assets = [f"{category}: {description}" for category, description in row.assets.values()]
+        graph.add_node(
+            row.id,
+            label=row.name,
+            sector=state.sector_of(row.id, day),
+            kind=row.kind,
+            assets=assets,
+        )
+    return graph
+
+
+def _ends(
+    state: LocalityState, source: str, target: str, day: date, graph: nx.Graph
+) -> tuple[str, str] | None:
+    u, v = state.resolve(source, day), state.resolve(target, day)
+    if u == v or u not in graph or v not in graph:
+        return None
+    return u, v
+
+
+def tie_graph(state: LocalityState, day: date, *, directed: bool = False) -> nx.Graph:
+    """Stakeholders present on ``day``, tied where a relationship between them is valid on it.
+
+    Directed: directed kinds (funds, commissions, refers to, member of) point source ->
+    target; undirected kinds give an edge each way.
+    """
+    graph: nx.Graph = _nodes(state, day, nx.DiGraph() if directed else nx.Graph())
+    ties: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for rel in state.relationships.values():
+        if not rel.valid(day):
+            continue
+        ends = _ends(state, rel.source, rel.target, day, graph)
+        if ends is None:
+            continue
+        if directed:
+            ties[ends].append(rel)
+            if not rel.directed:
+                ties[(ends[1], ends[0])].append(rel)
+        else:
+            ties[tuple(sorted(ends))].append(rel)  # type: ignore[index]
+    for (u, v), rels in ties.items():
+        graph.add_edge(u, v, **_tie_attributes(rels, day))
+    return graph
+
+
+def _tie_attributes(rels: list[Any], day: date) -> dict[str, Any]:
+    trust = [t for rel in rels for t, _, on in rel.ratings.values() if on <= day]
+    value = [v for rel in rels for _, v, on in rel.ratings.values() if on <= day]
+    return {
+        "kinds": tuple(sorted({rel.kind for rel in rels})),
+        "intensity": max(at(rel.intensity, day) or rel.intensity[0][1] for rel in rels),
+        "trust": fmean(trust) if trust else None,
+        "value": fmean(value) if value else None,
+        "relationships": tuple(sorted(rel.id for rel in rels)),
+        "events": tuple(sorted(p for rel in rels for p in rel.events)),
+    }
+
+
+def coattendance_graph(
+    state: LocalityState, day: date, *, window_days: int = DEFAULT_WINDOW_DAYS
+) -> nx.Graph:
+    """Two stakeholders linked when they attended the same meeting held in the window
+    (``window_days`` up to ``day``); weight = the number of such meetings."""
+    graph = _nodes(state, day, nx.Graph())
+    start = day - timedelta(days=window_days)
+    weights: Counter[tuple[str, str]] = Counter()
+    meetings: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for meeting in state.meetings.values():
+        if meeting.status == "cancelled" or not start < meeting.held_on <= day:
+            continue
+        present = sorted({state.resolve(s, day) for s in meeting.attendees} & set(graph))
+        for pair in combinations(present, 2):
+            weights[pair] += 1
+            meetings[pair].append(meeting.id)
+    for (u, v), weight in weights.items():
+        graph.add_edge(u, v, weight=weight, meetings=tuple(meetings[(u, v)]))
+    return graph
+
+
+def commitment_graph(state: LocalityState, day: date) -> nx.DiGraph:
+    """Promisor -> promisee, weight = commitments made by ``day`` (promises to the Change
+    Group as a whole have no stakeholder at their other end, so they are not edges)."""
+    graph = _nodes(state, day, nx.DiGraph())
+    weights: Counter[tuple[str, str]] = Counter()
+    for commitment in state.commitments.values():
+        if commitment.made_on > day:
+            continue
+        promisor = at(commitment.promisor, day)
+        for promisee in commitment.promisees:
+            ends = _ends(state, promisor, promisee, day, graph)
+            if ends is not None:
+                weights[ends] += 1
+    for (u, v), weight in weights.items():
+        graph.add_edge(u, v, weight=weight)
+    return graph
+
+
+def combined_graph(state: LocalityState, day: date, *, window_days: int = DEFAULT_WINDOW_DAYS) -> nx.Graph:
+    """The union of tie and co-attendance edges (the default network view)."""
+    graph = tie_graph(state, day)
+    for u, v, data in coattendance_graph(state, day, window_days=window_days).edges(data=True):
+        if graph.has_edge(u, v):
+            graph.edges[u, v]["weight"] = data["weight"]
+        else:
+            graph.add_edge(u, v, weight=data["weight"], meetings=data["meetings"], kinds=("co-attendance",))
+    return graph
+
+
+def graph_of(
+    state: LocalityState,
+    kind: GraphKind | str,
+    day: date,
+    *,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> nx.Graph:
+    kind = GraphKind(kind)
+    if kind is GraphKind.TIE:
+        return tie_graph(state, day)
+    if kind is GraphKind.DIRECTED_TIE:
+        return tie_graph(state, day, directed=True)
+    if kind is GraphKind.COATTENDANCE:
+        return coattendance_graph(state, day, window_days=window_days)
+    if kind is GraphKind.COMMITMENT:
+        return commitment_graph(state, day)
+    return combined_graph(state, day, window_days=window_days)
+
+
+def node_link(graph: nx.Graph) -> dict[str, Any]:
+    """node-link JSON (networkx's format, edges under "links")."""
+    data: dict[str, Any] = nx.node_link_data(graph, edges="links")
+    return data

@@ -1,0 +1,145 @@
+"""The projector: follows the application's notification log in order and writes the
+durable read models, one batch and its tracking position per transaction.
+
+It runs in one process only (the worker, or the single-process server). SQLite has no
+live subscription, so the projector polls; on PostgreSQL it also LISTENs to the
+channel eventsourcing NOTIFYs on every append, and polls as a periodic nudge.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from domain.application import CivicWeave
+from projections.facts import Fact, fact_from_event
+from projections.folds import ERASED_NAME
+from projections.rows import ROW_WRITERS
+from projections.store import Cursor, ViewDatabase, tracked_position
+
+log = logging.getLogger(__name__)
+
+VIEW = "civicweave"
+
+
+class Projector:
+    def __init__(self, app: CivicWeave, views: ViewDatabase, *, batch_size: int = 1000) -> None:
+        self.app = app
+        self.views = views
+        self.batch_size = batch_size
+        self._localities: dict[str, str] = {}
+        self._wake = threading.Event()
+
+    def position(self) -> int:
+        with self.views.transaction() as cursor:
+            return tracked_position(cursor, VIEW)
+
+    def nudge(self) -> None:
+        """Wake the projector now (after a write in this process)."""
+        self._wake.set()
+
+    def run_once(self) -> int:
+        """Project the next batch of notifications; returns how many were applied."""
+        with self.views.transaction() as cursor:
+            start = tracked_position(cursor, VIEW) + 1
+            notifications = self.app.recorder.select_notifications(start=start, limit=self.batch_size)
+            if not notifications:
+                return 0
+            self._write(cursor, [self._fact(cursor, n) for n in notifications])
+            cursor.execute(
+                "INSERT INTO view_tracking (view, position) VALUES (?, ?) "
+                "ON CONFLICT (view) DO UPDATE SET position = excluded.position",
+                (VIEW, notifications[-1].id),
+            )
+        return len(notifications)
+
+    def catch_up(self) -> int:
+        total = 0
+        while applied := self.run_once():
+            total += applied
+        return total
+
+    def run_forever(self, stop: threading.Event, *, poll_seconds: float = 0.5) -> None:
+        listener = self._listen(stop)
+        try:
+            while not stop.is_set():
+                try:
+                    if self.run_once():
+                        continue
+                except Exception:  # a bad batch must not stop the worker; it is retried
+                    log.exception("projection batch failed; retrying")
+                    stop.wait(poll_seconds)
+                self._wake.wait(poll_seconds)
+                self._wake.clear()
+        finally:
+            if listener is not None:
+                listener.join(timeout=2)
+
+    def _listen(self, stop: threading.Event) -> threading.Thread | None:
+        channel = getattr(self.app.recorder, "channel_name", None)
+        datastore = getattr(self.app.recorder, "datastore", None)
+        if channel is None or datastore is None or not hasattr(datastore, "pool"):
+            return None
+        thread = threading.Thread(target=self._listen_loop, args=(datastore, channel, stop), daemon=True)
+        thread.start()
+        return thread
+
+    def _listen_loop(self, datastore: Any, channel: str, stop: threading.Event) -> None:
+        import psycopg
+        from psycopg import sql
+
+        info = datastore.pool.conninfo if hasattr(datastore.pool, "conninfo") else None
+        kwargs = datastore.pool.kwargs if hasattr(datastore.pool, "kwargs") else {}
+        try:
+            with psycopg.connect(info or "", autocommit=True, **kwargs) as connection:
+                connection.execute(sql.SQL("LISTEN {0}").format(sql.Identifier(channel)))
+                while not stop.is_set():
+                    for _ in connection.notifies(timeout=1.0, stop_after=1):
+                        self._wake.set()
+        except Exception:  # polling still runs: the nudge is an optimisation
+            log.warning("LISTEN on %s failed; projecting by polling only", channel, exc_info=True)
+
+    def _fact(self, cursor: Cursor, notification: Any) -> tuple[Fact, str | None]:
+        """The fact of a notification, and the person's unsealed name where it has one."""
+        event = self.app.mapper.to_domain_event(notification)
+        aggregate_id = str(event.originator_id)
+        locality = getattr(event, "locality_id", None)
+        if locality is not None:
+            locality_id = str(locality)
+            self._localities[aggregate_id] = locality_id
+            aggregate_type = type(event).__qualname__.rpartition(".")[0]
+            cursor.execute(
+                "INSERT INTO view_aggregates (aggregate_id, locality_id, aggregate_type) VALUES (?, ?, ?) "
+                "ON CONFLICT (aggregate_id) DO NOTHING",
+                (aggregate_id, locality_id, aggregate_type),
+            )
+        else:
+            locality_id = self._locality_of(cursor, aggregate_id)
+        fact = fact_from_event(event, notification.id, locality_id)
+        sealed = getattr(event, "sealed", "")
+        if not sealed:
+            return fact, None
+        details = self.app.personal.unseal(event.originator_id, sealed)
+        return fact, ERASED_NAME if details is None else details["name"]
+
+    def _locality_of(self, cursor: Cursor, aggregate_id: str) -> str:
+        if aggregate_id not in self._localities:
+            cursor.execute("SELECT locality_id FROM view_aggregates WHERE aggregate_id = ?", (aggregate_id,))
+            row = cursor.fetchone()
+            if row is None:
+                raise LookupError(f"event of unknown aggregate {aggregate_id}")
+            self._localities[aggregate_id] = str(row[0])
+        return self._localities[aggregate_id]
+
+    def _write(self, cursor: Cursor, facts: Sequence[tuple[Fact, str | None]]) -> None:
+        for fact, name in facts:
+            write = ROW_WRITERS.get((fact.aggregate_type, fact.event_type))
+            if write is not None:
+                write(cursor, fact, name)
+        cursor.executemany(
+            "INSERT INTO view_facts (position, locality_id, aggregate_id, aggregate_type, version, event_type, "
+            "actor, recorded_at, effective, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [fact.row() for fact, _ in facts],
+        )

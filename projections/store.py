@@ -1,0 +1,170 @@
+"""The durable read models: SQL tables beside the log, written only by the projector.
+
+SQLite keeps them in a file of their own next to the event store (so API writes and
+projection writes do not queue behind one lock); PostgreSQL keeps them in the same
+database as the events, in tables prefixed ``view_``. Each batch of facts, the rows
+they change and the tracking position are committed in one transaction: a fact is
+applied exactly once, across crashes and restarts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+from uuid import uuid4
+
+from domain.persistence import environment
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS view_tracking (view TEXT PRIMARY KEY, position BIGINT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS view_facts (
+        position BIGINT PRIMARY KEY, locality_id TEXT NOT NULL, aggregate_id TEXT NOT NULL,
+        aggregate_type TEXT NOT NULL, version INTEGER NOT NULL, event_type TEXT NOT NULL,
+        actor TEXT NOT NULL, recorded_at TEXT NOT NULL, effective TEXT, data TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS view_facts_aggregate ON view_facts (aggregate_id, position)",
+    "CREATE INDEX IF NOT EXISTS view_facts_locality ON view_facts (locality_id, position)",
+    """CREATE TABLE IF NOT EXISTS view_aggregates (
+        aggregate_id TEXT PRIMARY KEY, locality_id TEXT NOT NULL, aggregate_type TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS view_localities (
+        locality_id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, name TEXT NOT NULL, region TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS view_stakeholders (
+        id TEXT PRIMARY KEY, locality_id TEXT NOT NULL, kind TEXT NOT NULL, sector TEXT NOT NULL,
+        name TEXT NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL, position BIGINT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS view_stakeholders_locality ON view_stakeholders (locality_id, name)",
+    """CREATE TABLE IF NOT EXISTS view_commitments (
+        id TEXT PRIMARY KEY, locality_id TEXT NOT NULL, promisor_id TEXT NOT NULL, what TEXT NOT NULL,
+        made_on TEXT NOT NULL, original_due TEXT NOT NULL, due TEXT NOT NULL, status TEXT NOT NULL,
+        closed_on TEXT, renegotiations INTEGER NOT NULL, meeting_id TEXT, version INTEGER NOT NULL,
+        position BIGINT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS view_commitments_locality ON view_commitments (locality_id, due)",
+)
+
+
+class Cursor(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class ViewDatabase(Protocol):
+    """A place for the read models. SQL is written with ``?`` placeholders."""
+
+    def transaction(self) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+class SqliteViews:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._uri = path.startswith("file:")
+        self._local = threading.local()
+        self._keeper = self._connect() if self._uri else None  # keeps an in-memory database alive
+        with self.transaction() as cursor:
+            for statement in SCHEMA:
+                cursor.execute(statement)
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path, uri=self._uri, timeout=30, isolation_level=None, check_same_thread=False
+        )
+        connection.execute("PRAGMA busy_timeout = 30000")
+        if not self._uri:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA secure_delete = ON")
+        return connection
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Cursor]:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+        cursor = connection.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            yield cursor
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+
+    def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.close()
+
+
+class _PgCursor:
+    """A psycopg cursor that takes ``?`` placeholders, as sqlite3 does."""
+
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._cursor.execute(sql.replace("?", "%s"), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
+        return self._cursor.executemany(sql.replace("?", "%s"), rows)
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return list(self._cursor.fetchall())
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+
+class PostgresViews:
+    def __init__(self, conninfo: str, *, max_size: int = 4) -> None:
+        from psycopg_pool import ConnectionPool
+
+        self.pool = ConnectionPool(conninfo, min_size=1, max_size=max_size, open=True)
+        with self.transaction() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(7317)")  # one process creates the schema at a time
+            for statement in SCHEMA:
+                cursor.execute(statement)
+
+    @contextmanager
+    def transaction(self) -> Iterator[_PgCursor]:
+        with (
+            self.pool.connection() as connection,
+            connection.transaction(),
+            connection.cursor() as cursor,
+        ):
+            yield _PgCursor(cursor)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def open_views(database_url: str) -> SqliteViews | PostgresViews:
+    """The read-model database that belongs with the event store at ``database_url``."""
+    env = environment(database_url)
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
+        parts = urlsplit(database_url)
+        conninfo = f"postgresql://{parts.netloc}{parts.path}"
+        return PostgresViews(conninfo)
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+        path = env["SQLITE_DBNAME"]
+        if path.startswith("file:"):
+            return SqliteViews(f"file:civicweave-views-{uuid4().hex}?mode=memory&cache=shared")
+        stem, dot, suffix = path.rpartition(".")
+        return SqliteViews(f"{stem}-views.{suffix}" if dot else f"{path}-views")
+    return SqliteViews(f"file:civicweave-views-{uuid4().hex}?mode=memory&cache=shared")
+
+
+def tracked_position(cursor: Cursor, view: str = "civicweave") -> int:
+    cursor.execute("SELECT position FROM view_tracking WHERE view = ?", (view,))
+    row = cursor.fetchone()
+    return int(row[0]) if row else 0
