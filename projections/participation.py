@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from domain.vocabulary import DEFAULT_SECTORS, Sector
+from domain.vocabulary import Sector
 from projections.state import LocalityState
 
 LIVED_EXPERIENCE = Sector.LIVED_EXPERIENCE.value
@@ -34,7 +34,6 @@ def participation(
             if meeting.kind == "change_group":
                 at_the_table.add(sector)
     total = sum(attendances.values())
-    sectors = DEFAULT_SECTORS + tuple(state.extra_sectors)
     return {
         "as_of": day.isoformat(),
         "window": {"from": start.isoformat(), "to": day.isoformat()},
@@ -48,5 +47,5 @@ def participation(
         },
         "lived_experience_share": attendances[LIVED_EXPERIENCE] / total if total else None,
         "sectors_at_the_table": sorted(at_the_table),
-        "sectors_missing_from_the_table": [s for s in sectors if s not in at_the_table],
+        "sectors_missing_from_the_table": [s for s in state.sectors if s not in at_the_table],
     }

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from domain.vocabulary import DEFAULT_SECTORS
+
 Timeline = list[tuple[date, Any]]
 
 
@@ -137,6 +139,10 @@ class LocalityState:
     plans: dict[str, dict[str, Any]] = field(default_factory=dict)
     measures: dict[str, MeasureState] = field(default_factory=dict)
     position: int = 0
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        return DEFAULT_SECTORS + tuple(self.extra_sectors)
 
     def resolve(self, stakeholder_id: str, day: date | None = None) -> str:
         """Follow merges: the stakeholder that now stands for this one (on ``day``)."""

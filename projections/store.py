@@ -62,14 +62,16 @@ class ViewDatabase(Protocol):
     def close(self) -> None: ...
 
 
-class SqliteViews:
-    def __init__(self, path: str) -> None:
+class SqliteDatabase:
+    """A SQLite database for tables beside the log; one connection per thread."""
+
+    def __init__(self, path: str, schema: Sequence[str] = SCHEMA) -> None:
         self.path = path
         self._uri = path.startswith("file:")
         self._local = threading.local()
         self._keeper = self._connect() if self._uri else None  # keeps an in-memory database alive
         with self.transaction() as cursor:
-            for statement in SCHEMA:
+            for statement in schema:
                 cursor.execute(statement)
 
     def _connect(self) -> sqlite3.Connection:
@@ -124,15 +126,21 @@ class _PgCursor:
     def description(self) -> Any:
         return self._cursor.description
 
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)
 
-class PostgresViews:
-    def __init__(self, conninfo: str, *, max_size: int = 4) -> None:
+
+class PostgresDatabase:
+    """Tables in the PostgreSQL database of the log, through a small connection pool."""
+
+    def __init__(self, conninfo: str, schema: Sequence[str] = SCHEMA, *, max_size: int = 4) -> None:
         from psycopg_pool import ConnectionPool
 
         self.pool = ConnectionPool(conninfo, min_size=1, max_size=max_size, open=True)
         with self.transaction() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(7317)")  # one process creates the schema at a time
-            for statement in SCHEMA:
+            for statement in schema:
                 cursor.execute(statement)
 
     @contextmanager
@@ -148,20 +156,28 @@ class PostgresViews:
         self.pool.close()
 
 
-def open_views(database_url: str) -> SqliteViews | PostgresViews:
-    """The read-model database that belongs with the event store at ``database_url``."""
+def open_database(
+    database_url: str, schema: Sequence[str], *, suffix: str = ""
+) -> SqliteDatabase | PostgresDatabase:
+    """A database for tables that belong with the event store at ``database_url``: the
+    same PostgreSQL database; for SQLite the same file, or a sibling file named with
+    ``suffix``; a fresh in-memory database for in-memory stores."""
     env = environment(database_url)
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
         parts = urlsplit(database_url)
-        conninfo = f"postgresql://{parts.netloc}{parts.path}"
-        return PostgresViews(conninfo)
-    if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
-        path = env["SQLITE_DBNAME"]
-        if path.startswith("file:"):
-            return SqliteViews(f"file:civicweave-views-{uuid4().hex}?mode=memory&cache=shared")
-        stem, dot, suffix = path.rpartition(".")
-        return SqliteViews(f"{stem}-views.{suffix}" if dot else f"{path}-views")
-    return SqliteViews(f"file:civicweave-views-{uuid4().hex}?mode=memory&cache=shared")
+        return PostgresDatabase(f"postgresql://{parts.netloc}{parts.path}", schema)
+    path = env.get("SQLITE_DBNAME", "")
+    if not path or path.startswith("file:"):
+        return SqliteDatabase(f"file:civicweave{suffix}-{uuid4().hex}?mode=memory&cache=shared", schema)
+    if suffix:
+        stem, dot, extension = path.rpartition(".")
+        path = f"{stem}{suffix}.{extension}" if dot and "/" not in extension else f"{path}{suffix}"
+    return SqliteDatabase(path, schema)
+
+
+def open_views(database_url: str) -> SqliteDatabase | PostgresDatabase:
+    """The read-model database that belongs with the event store at ``database_url``."""
+    return open_database(database_url, SCHEMA, suffix="-views")
 
 
 def tracked_position(cursor: Cursor, view: str = "civicweave") -> int:

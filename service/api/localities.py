@@ -1,0 +1,103 @@
+"""Localities: the places doing the work."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, Field
+
+from service.api.deps import ActorDep, AppDep, IfMatchDep, PrincipalDep, ReadSlug, RuntimeDep, WriteSlug
+from service.api.schemas import WritePublic
+
+router = APIRouter(prefix="/localities", tags=["localities"])
+
+
+class LocalityCreate(BaseModel):
+    slug: str = Field(min_length=1, max_length=60, examples=["riverside"])
+    name: str = Field(min_length=1, max_length=200)
+    region: str = Field("", max_length=200)
+
+
+class LocalityUpdate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    region: str = Field("", max_length=200)
+
+
+class SectorCreate(BaseModel):
+    sector: str = Field(min_length=1, max_length=60, examples=["youth"])
+    label: str = Field(min_length=1, max_length=200, examples=["Youth organisations"])
+
+
+class LocalityPublic(BaseModel):
+    id: str
+    slug: str
+    name: str
+    region: str
+    sectors: list[str]
+    version: int
+
+
+def etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = f'"{version}"'
+
+
+@router.get("", response_model=list[LocalityPublic])
+def list_localities(principal: PrincipalDep, runtime: RuntimeDep, app: AppDep) -> list[LocalityPublic]:
+    """The localities this token can see."""
+    rows = [row for row in runtime.views.localities() if principal.can_see(row.slug)]
+    return [_public(app, row.slug) for row in rows]
+
+
+@router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
+def create_locality(
+    body: LocalityCreate, principal: PrincipalDep, runtime: RuntimeDep, response: Response
+) -> dict[str, object]:
+    """Register a locality (administrators only)."""
+    principal.require_admin()
+    receipt = runtime.app.register_locality(body.slug, body.name, body.region, actor=principal.name)
+    etag(response, receipt.version)
+    return runtime.written(receipt)
+
+
+@router.get("/{slug}", response_model=LocalityPublic)
+def get_locality(slug: ReadSlug, app: AppDep, response: Response) -> LocalityPublic:
+    """One locality, with its sectors (the default list and its own)."""
+    public = _public(app, slug)
+    etag(response, public.version)
+    return public
+
+
+@router.patch("/{slug}", response_model=WritePublic)
+def rename_locality(
+    slug: WriteSlug,
+    body: LocalityUpdate,
+    actor: ActorDep,
+    expected: IfMatchDep,
+    runtime: RuntimeDep,
+    response: Response,
+) -> dict[str, object]:
+    """Rename a locality or change its region."""
+    receipt = runtime.app.rename_locality(
+        slug, body.name, body.region, actor=actor, expected_version=expected
+    )
+    etag(response, receipt.version)
+    return runtime.written(receipt)
+
+
+@router.post("/{slug}/sectors", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
+def add_sector(
+    slug: WriteSlug, body: SectorCreate, actor: ActorDep, runtime: RuntimeDep
+) -> dict[str, object]:
+    """Add a sector of the locality's own to the default list."""
+    return runtime.written(runtime.app.add_sector(slug, body.sector, body.label, actor=actor))
+
+
+def _public(app: AppDep, slug: str) -> LocalityPublic:
+    locality = app.locality(slug)
+    return LocalityPublic(
+        id=str(locality.id),
+        slug=locality.slug,
+        name=locality.name,
+        region=locality.region,
+        sectors=list(locality.sectors),
+        version=locality.version,
+    )

@@ -1,0 +1,71 @@
+"""Everything one server process holds: the Application (writes), the views and their
+reader (reads), the token store, and — in a single-process server — the projector."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.application import CivicWeave, Receipt
+from domain.persistence import environment
+from projections.projector import Projector
+from projections.reader import Reader
+from projections.store import open_views
+from projections.views import Views
+from service.auth import TokenStore
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: How long a write waits for the views to include it before answering that they lag.
+READ_YOUR_WRITES_SECONDS = 2.0
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    app: CivicWeave
+    views: Views
+    reader: Reader
+    tokens: TokenStore
+    projector: Projector | None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> Runtime:
+        app = CivicWeave(environment(settings.database_url))
+        views_db = open_views(settings.database_url)
+        views = Views(views_db)
+        projector = Projector(app, views_db) if settings.projector else None
+        return cls(settings, app, views, Reader(views), TokenStore(settings.database_url), projector)
+
+    def start(self) -> None:
+        """Catch the views up with the log, then keep them following it in a thread."""
+        if self.projector is None or self._thread is not None:
+            return
+        self.projector.catch_up()
+        self._thread = threading.Thread(target=self.projector.run_forever, args=(self._stop,), daemon=True)
+        self._thread.start()
+
+    def written(self, receipt: Receipt) -> dict[str, Any]:
+        """The answer to a write: the new version, once the views include it (bounded wait)."""
+        if self.projector is not None:
+            self.projector.nudge()
+        caught_up = self.views.wait_for(receipt.position, timeout=READ_YOUR_WRITES_SECONDS)
+        return {
+            "id": str(receipt.id),
+            "version": receipt.version,
+            "position": receipt.position,
+            "view_lag": not caught_up,
+        }
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.tokens.close()
+        self.views.db.close()
+        self.app.close()
