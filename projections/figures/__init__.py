@@ -1,0 +1,58 @@
+"""Network figures of METRICS.md: pure functions over the network projection's graphs.
+
+Each figure is a function taking a networkx graph first and options as keywords;
+`network_figures` computes them all for one graph, converting it to igraph once.
+Figures ignore edge weights. A stakeholder's sector is its node attribute ``sector``.
+"""
+
+from __future__ import annotations
+
+from projections.figures.bridges import Bridges, bridges
+from projections.figures.brokerage import ROLES, Roles, brokerage
+from projections.figures.centrality import Betweenness, betweenness, reach
+from projections.figures.communities import Communities, communities
+from projections.figures.network import network_figures
+from projections.figures.ratings import Ratings, trust_ratings, value_ratings
+from projections.figures.sectors import (
+    EIIndex,
+    cross_sector_share,
+    ei_index,
+    missing_sectors,
+    sector_assortativity,
+    sector_mixing,
+)
+from projections.figures.structure import (
+    components,
+    degree_centralization,
+    density,
+    isolates,
+    largest_component_share,
+)
+
+__all__ = [
+    "ROLES",
+    "Betweenness",
+    "Bridges",
+    "Communities",
+    "EIIndex",
+    "Ratings",
+    "Roles",
+    "betweenness",
+    "bridges",
+    "brokerage",
+    "communities",
+    "components",
+    "cross_sector_share",
+    "degree_centralization",
+    "density",
+    "ei_index",
+    "isolates",
+    "largest_component_share",
+    "missing_sectors",
+    "network_figures",
+    "reach",
+    "sector_assortativity",
+    "sector_mixing",
+    "trust_ratings",
+    "value_ratings",
+]
