@@ -128,6 +128,7 @@ class Commitment(CivicAggregate):
         on: date,
     ) -> None:
         self._require_open()
+        not_before("on", on, self.made_on, "the date the commitment was made")
         if percent is not None and (isinstance(percent, bool) or not 0 <= percent <= 100):
             raise InvalidInputError("percent", "must be a whole number from 0 to 100, or left out")
         self.record(
@@ -143,6 +144,7 @@ class Commitment(CivicAggregate):
     def renegotiate(self, due: date, reason: str, *, meeting_id: UUID | None, actor: str, on: date) -> None:
         self._require_open()
         reason = text("reason", reason)
+        not_before("on", on, self.made_on, "the date the commitment was made")
         not_before("due", due, self.made_on, "the date the commitment was made")
         if due == self.due:
             raise InvalidInputError("due", f"the commitment is already due on {due.isoformat()}")
@@ -157,8 +159,13 @@ class Commitment(CivicAggregate):
 
     def reassign(self, promisor_id: UUID, reason: str, *, actor: str, on: date) -> None:
         self._require_open()
+        not_before("on", on, self.made_on, "the date the commitment was made")
         if promisor_id == self.promisor_id:
             raise InvalidInputError("promisor_id", "the commitment is already this stakeholder's")
+        if promisor_id in self.promisee_ids:
+            raise InvalidInputError(
+                "promisor_id", "a promisee cannot become the promisor: it would promise itself"
+            )
         self.record(
             self.Reassigned,
             actor=actor,

@@ -67,7 +67,7 @@ class Core(Application[UUID]):
     ) -> A:
         """The aggregate, if it is a ``cls`` of that locality; else a not-found error."""
         try:
-            aggregate = self.repository.get(key)
+            aggregate: object = self.repository.get(key)
         except AggregateNotFoundError:
             raise _not_found(cls, key) from None
         if not isinstance(aggregate, cls):
@@ -108,7 +108,7 @@ class Core(Application[UUID]):
 
     def find_locality(self, slug: str) -> Locality | None:
         try:
-            aggregate = self.repository.get(locality_id(slug))
+            aggregate: object = self.repository.get(locality_id(slug))
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, Locality) else None

@@ -115,10 +115,18 @@ class NetworkUseCases(Core):
         return self.commit(stakeholder)
 
     def record_asset(
-        self, locality: str, stakeholder_id: UUID, *, category: str, description: str, actor: str
+        self,
+        locality: str,
+        stakeholder_id: UUID,
+        *,
+        category: str,
+        description: str,
+        actor: str,
+        asset_id: UUID | None = None,
     ) -> Receipt:
+        """Record an asset of the stakeholder; ``asset_id`` lets the caller name the new asset."""
         stakeholder = self.load(Stakeholder, stakeholder_id, locality=locality)
-        stakeholder.record_asset(uuid4(), category, description, actor=actor)
+        stakeholder.record_asset(asset_id or uuid4(), category, description, actor=actor)
         return self.commit(stakeholder)
 
     def retire_asset(

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from domain.base import MAX_NAME, choice, text
 from domain.errors import InvalidInputError
-from domain.meeting import Meeting
+from domain.meeting import CANCELLED, Meeting, MeetingCancelledError
 from domain.plan import Measure, Plan
 from domain.usecases.core import Core, Receipt
 from domain.vocabulary import MeasureKind
@@ -60,6 +60,8 @@ class PlanUseCases(Core):
     ) -> Receipt:
         plan = self.load(Plan, plan_id, locality=locality, expected_version=expected_version)
         meeting = self.load(Meeting, meeting_id, locality=locality)
+        if meeting.status == CANCELLED:
+            raise MeetingCancelledError(meeting.id)
         agreed = tuple(agreed_by)
         if set(agreed) - meeting.attendees:
             raise InvalidInputError("agreed_by", "only attendees of the meeting can agree the plan at it")
