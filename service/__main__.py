@@ -1,0 +1,5 @@
+"""``python -m service``: the civicweave command line."""
+
+from service.cli import main
+
+main()
