@@ -43,6 +43,8 @@ class Projector:
     def run_once(self) -> int:
         """Project the next batch of notifications; returns how many were applied."""
         with self.views.transaction() as cursor:
+            if self.views.exclusive_lock:
+                cursor.execute(self.views.exclusive_lock)
             start = tracked_position(cursor, VIEW) + 1
             notifications = self.app.recorder.select_notifications(start=start, limit=self.batch_size)
             if not notifications:

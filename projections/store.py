@@ -57,6 +57,8 @@ class Cursor(Protocol):
 class ViewDatabase(Protocol):
     """A place for the read models. SQL is written with ``?`` placeholders."""
 
+    exclusive_lock: str
+
     def transaction(self) -> Any: ...
 
     def close(self) -> None: ...
@@ -64,6 +66,9 @@ class ViewDatabase(Protocol):
 
 class SqliteDatabase:
     """A SQLite database for tables beside the log; one connection per thread."""
+
+    #: Taken by a writer that must be alone (BEGIN IMMEDIATE already serialises writers).
+    exclusive_lock = ""
 
     def __init__(self, path: str, schema: Sequence[str] = SCHEMA) -> None:
         self.path = path
@@ -133,6 +138,9 @@ class _PgCursor:
 
 class PostgresDatabase:
     """Tables in the PostgreSQL database of the log, through a small connection pool."""
+
+    #: Taken by a writer that must be alone, e.g. the projector if two were started.
+    exclusive_lock = "SELECT pg_advisory_xact_lock(7318)"
 
     def __init__(self, conninfo: str, schema: Sequence[str] = SCHEMA, *, max_size: int = 4) -> None:
         from psycopg_pool import ConnectionPool

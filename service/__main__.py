@@ -1,5 +1,5 @@
 """``python -m service``: the civicweave command line."""
 
-from service.cli import main
+from service.console import main
 
 main()

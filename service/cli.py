@@ -38,7 +38,7 @@ from domain.vocabulary import StakeholderKind, allowed
 from service.demo import NAME as DEMO_NAME
 from service.demo import SLUG as DEMO_SLUG
 from service.demo import DemoSummary, load_demo
-from service.settings import get_settings, make_app
+from service.settings import Settings, get_settings, make_app
 
 ACTOR = "cli"
 PAGE = 500
@@ -96,22 +96,20 @@ def _root(ctx: typer.Context, database_url: DatabaseUrl = None) -> None:
     ctx.obj = _Options(database_url)
 
 
-def open_app(ctx: typer.Context, database_url: str | None = None) -> CivicWeave:
-    """The Application on the store named by the command's own ``--database-url``, else
-    the one given before the command, else the settings; closed when the command ends."""
+def settings_for(ctx: typer.Context, database_url: str | None = None) -> Settings:
+    """The settings, with the store named by the command's own ``--database-url``, else
+    the one given before the command."""
     root = ctx.find_root().obj
     url = database_url or (root.database_url if isinstance(root, _Options) else None)
     settings = get_settings()
-    if url:
-        settings = settings.model_copy(update={"database_url": url})
-    app = make_app(settings)
+    return settings.model_copy(update={"database_url": url}) if url else settings
+
+
+def open_app(ctx: typer.Context, database_url: str | None = None) -> CivicWeave:
+    """The Application on the store of ``settings_for``; closed when the command ends."""
+    app = make_app(settings_for(ctx, database_url))
     ctx.call_on_close(app.close)
     return app
-
-
-def main() -> None:
-    """The ``civicweave`` console script."""
-    cli(prog_name="civicweave")
 
 
 # The demo

@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from domain.application import CivicWeave
 from domain.persistence import environment
-from service.cli import cli
+from service.console import cli
 from service.demo import ROSTER
 
 runner = CliRunner()

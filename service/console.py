@@ -1,0 +1,12 @@
+"""The ``civicweave`` console script: every command, registered on one Typer app."""
+
+from __future__ import annotations
+
+from service import cli_ops, cli_views
+from service.cli import cli
+
+__all__ = ["cli", "cli_ops", "cli_views", "main"]
+
+
+def main() -> None:
+    cli(prog_name="civicweave")
