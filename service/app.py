@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from service import errors, idempotency
+from service import errors, idempotency, observability
 from service.api import api_router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
@@ -28,6 +28,7 @@ send an `Idempotency-Key` header so that a retried POST is carried out only once
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     settings = settings or get_settings()
+    observability.configure_logging(settings.log_level)
     own_runtime = runtime is None
     runtime = runtime or Runtime.open(settings)
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.idempotency = idempotency.IdempotencyStore(runtime.tokens.db)
     errors.install(app)
     app.middleware("http")(idempotency.middleware)
+    observability.install(app, runtime)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"]

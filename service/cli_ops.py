@@ -107,6 +107,7 @@ def _serve_workers(settings: Settings, *, run_projector: bool) -> None:
             port=settings.port,
             workers=settings.workers,
             log_level=settings.log_level,
+            access_log=False,
         )
     finally:
         stop.set()
@@ -184,3 +185,22 @@ def revoke_token(
     tokens = TokenStore(_settings(ctx, database_url).database_url)
     ctx.call_on_close(tokens.close)
     typer.echo(f"Revoked {tokens.revoke(name)} token(s) named {name!r}.")
+
+
+@cli.command("status")
+def status(
+    ctx: typer.Context,
+    max_lag: Annotated[
+        int | None, typer.Option(help="Exit 1 if the views are more than this many events behind.")
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """How far the log and the views have got (a health check for the worker)."""
+    app = open_app(ctx, database_url)
+    views = open_views(settings_for(ctx, database_url).database_url)
+    ctx.call_on_close(views.close)
+    latest = app.recorder.max_notification_id() or 0
+    position = Projector(app, views).position()
+    typer.echo(f"log position {latest}, views at {position}, lag {latest - position}")
+    if max_lag is not None and latest - position > max_lag:
+        raise typer.Exit(code=1)
