@@ -14,23 +14,40 @@ from collections.abc import Sequence
 from typing import Any
 
 from domain.application import CivicWeave
+from projections.chain import SCHEMA as CHAIN_SCHEMA
+from projections.chain import Chain
 from projections.facts import Fact, fact_from_event
 from projections.folds import ERASED_NAME
 from projections.rows import ROW_WRITERS
-from projections.store import Cursor, ViewDatabase, tracked_position
+from projections.store import Cursor, ViewDatabase, open_database, open_views, tracked_position
 
 log = logging.getLogger(__name__)
 
 VIEW = "civicweave"
 
 
+def open_projector(app: CivicWeave, database_url: str) -> Projector:
+    """The projector of the store at ``database_url``: its views and its hash chain."""
+    return Projector(
+        app, open_views(database_url), chain=Chain(app, open_database(database_url, CHAIN_SCHEMA))
+    )
+
+
 class Projector:
-    def __init__(self, app: CivicWeave, views: ViewDatabase, *, batch_size: int = 1000) -> None:
+    def __init__(
+        self, app: CivicWeave, views: ViewDatabase, *, chain: Chain | None = None, batch_size: int = 1000
+    ) -> None:
         self.app = app
         self.views = views
+        self.chain = chain
         self.batch_size = batch_size
         self._localities: dict[str, str] = {}
         self._wake = threading.Event()
+
+    def close(self) -> None:
+        self.views.close()
+        if self.chain is not None:
+            self.chain.db.close()
 
     def position(self) -> int:
         with self.views.transaction() as cursor:
@@ -41,7 +58,14 @@ class Projector:
         self._wake.set()
 
     def run_once(self) -> int:
-        """Project the next batch of notifications; returns how many were applied."""
+        """Project the next batch of notifications (and chain them, for tamper evidence);
+        returns how many were applied to the views."""
+        applied = self._project_batch()
+        if self.chain is not None:
+            self.chain.extend()
+        return applied
+
+    def _project_batch(self) -> int:
         with self.views.transaction() as cursor:
             if self.views.exclusive_lock:
                 cursor.execute(self.views.exclusive_lock)

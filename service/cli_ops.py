@@ -12,8 +12,7 @@ import uvicorn
 from rich.console import Console
 
 from domain.persistence import environment
-from projections.projector import Projector
-from projections.store import open_views
+from projections.projector import open_projector
 from service.app import create_app
 from service.auth import Role, TokenStore
 from service.cli import DatabaseUrl, cli, open_app, settings_for
@@ -115,11 +114,11 @@ def _serve_workers(settings: Settings, *, run_projector: bool) -> None:
 
 def _project(database_url: str, stop: threading.Event) -> None:
     app = make_app(Settings(database_url=database_url))
-    views = open_views(database_url)
+    projector = open_projector(app, database_url)
     try:
-        Projector(app, views).run_forever(stop)
+        projector.run_forever(stop)
     finally:
-        views.close()
+        projector.close()
         app.close()
 
 
@@ -135,12 +134,11 @@ def worker(
     app = open_app(ctx, database_url)
     url = _settings(ctx, database_url).database_url
     environment(url)  # a bad URL fails here, with the settings error, before anything starts
-    views = open_views(url)
-    ctx.call_on_close(views.close)
+    projector = open_projector(app, url)
+    ctx.call_on_close(projector.close)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    projector = Projector(app, views)
     Console().print(f"Projecting from position {projector.position()}; stop with Ctrl-C or SIGTERM.")
     projector.run_forever(stop, poll_seconds=poll_seconds)
     Console().print(f"Stopped at position {projector.position()}.")
@@ -197,10 +195,10 @@ def status(
 ) -> None:
     """How far the log and the views have got (a health check for the worker)."""
     app = open_app(ctx, database_url)
-    views = open_views(settings_for(ctx, database_url).database_url)
-    ctx.call_on_close(views.close)
+    projector = open_projector(app, settings_for(ctx, database_url).database_url)
+    ctx.call_on_close(projector.close)
     latest = app.recorder.max_notification_id() or 0
-    position = Projector(app, views).position()
+    position = projector.position()
     typer.echo(f"log position {latest}, views at {position}, lag {latest - position}")
     if max_lag is not None and latest - position > max_lag:
         raise typer.Exit(code=1)

@@ -16,9 +16,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from projections.network import GraphKind, node_link
-from projections.projector import Projector
+from projections.projector import open_projector
 from projections.reader import Reader
-from projections.store import open_views
 from projections.views import Views
 from service.cli import DatabaseUrl, LocalitySlug, cli, open_app, settings_for
 
@@ -37,10 +36,10 @@ GraphOption = Annotated[GraphKind, typer.Option("--graph", help="Which graph.")]
 
 def _reader(ctx: typer.Context, database_url: str | None) -> Reader:
     app = open_app(ctx, database_url)
-    db = open_views(settings_for(ctx, database_url).database_url)
-    ctx.call_on_close(db.close)
-    Projector(app, db).catch_up()
-    return Reader(Views(db), today=app.today)
+    projector = open_projector(app, settings_for(ctx, database_url).database_url)
+    ctx.call_on_close(projector.close)
+    projector.catch_up()
+    return Reader(Views(projector.views), today=app.today)
 
 
 def _date(option: str, value: str | None) -> date | None:

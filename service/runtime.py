@@ -10,9 +10,8 @@ from typing import Any
 
 from domain.application import CivicWeave, Receipt
 from domain.persistence import environment
-from projections.projector import Projector
+from projections.projector import Projector, open_projector
 from projections.reader import Reader
-from projections.store import open_views
 from projections.views import Views
 from service.auth import TokenStore
 from service.settings import Settings
@@ -30,21 +29,21 @@ class Runtime:
     views: Views
     reader: Reader
     tokens: TokenStore
-    projector: Projector | None
+    projector: Projector
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
         app = CivicWeave(environment(settings.database_url))
-        views_db = open_views(settings.database_url)
-        views = Views(views_db)
-        projector = Projector(app, views_db) if settings.projector else None
+        projector = open_projector(app, settings.database_url)
+        views = Views(projector.views)
         return cls(settings, app, views, Reader(views), TokenStore(settings.database_url), projector)
 
     def start(self) -> None:
-        """Catch the views up with the log, then keep them following it in a thread."""
-        if self.projector is None or self._thread is not None:
+        """Catch the views up with the log, then keep them following it in a thread
+        (unless a separate worker keeps them: ``settings.projector`` false)."""
+        if not self.settings.projector or self._thread is not None:
             return
         self.projector.catch_up()
         self._thread = threading.Thread(target=self.projector.run_forever, args=(self._stop,), daemon=True)
@@ -52,8 +51,7 @@ class Runtime:
 
     def written(self, receipt: Receipt) -> dict[str, Any]:
         """The answer to a write: the new version, once the views include it (bounded wait)."""
-        if self.projector is not None:
-            self.projector.nudge()
+        self.projector.nudge()
         caught_up = self.views.wait_for(receipt.position, timeout=READ_YOUR_WRITES_SECONDS)
         return {
             "id": str(receipt.id),
@@ -67,5 +65,5 @@ class Runtime:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.tokens.close()
-        self.views.db.close()
+        self.projector.close()
         self.app.close()
