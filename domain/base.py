@@ -58,6 +58,8 @@ def text(field: str, value: str, *, max_length: int = MAX_TEXT, required: bool =
     if not isinstance(value, str):
         raise InvalidInputError(field, "must be text")
     value = value.strip()
+    if "\x00" in value:  # PostgreSQL cannot store it in a text column: the views would stall on it
+        raise InvalidInputError(field, "must not contain NUL characters")
     if required and not value:
         raise InvalidInputError(field, "must not be empty")
     if len(value) > max_length:

@@ -140,7 +140,9 @@ def _relationship(state: LocalityState, fact: Fact) -> RelationshipState:
 @handles("Relationship", "Rated")
 def _rated(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | None) -> None:
     row = _relationship(state, fact)
-    row.ratings[data["rater"]] = (fmean(data["trust"]), fmean(data["value"]), fact.when)
+    trust, value = fmean(data["trust"]), fmean(data["value"])
+    row.ratings[data["rater"]] = (trust, value, fact.when)
+    put(row.rated.setdefault(data["rater"], []), fact.when, (trust, value))
 
 
 @handles("Relationship", "IntensityChanged")

@@ -4,6 +4,7 @@ the events behind it. Merged stakeholders' ties and commitments follow the merge
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from enum import StrEnum
 from itertools import combinations
@@ -73,8 +74,9 @@ def tie_graph(state: LocalityState, day: date, *, directed: bool = False) -> nx.
 
 
 def _tie_attributes(rels: list[Any], day: date) -> dict[str, Any]:
-    trust = [t for rel in rels for t, _, on in rel.ratings.values() if on <= day]
-    value = [v for rel in rels for _, v, on in rel.ratings.values() if on <= day]
+    in_force = [at(timeline, day) for rel in rels for timeline in rel.rated.values()]
+    trust = [rating[0] for rating in in_force if rating is not None]
+    value = [rating[1] for rating in in_force if rating is not None]
     return {
         "kinds": tuple(sorted({rel.kind for rel in rels})),
         "intensity": max(at(rel.intensity, day) or rel.intensity[0][1] for rel in rels),
@@ -102,7 +104,8 @@ def coattendance_graph(
             weights[pair] += 1
             meetings[pair].append(meeting.id)
     for (u, v), weight in weights.items():
-        graph.add_edge(u, v, weight=weight, meetings=tuple(meetings[(u, v)]))
+        shared = tuple(meetings[(u, v)])
+        graph.add_edge(u, v, weight=weight, meetings=shared, events=_positions(state.meetings, shared))
     return graph
 
 
@@ -110,7 +113,7 @@ def commitment_graph(state: LocalityState, day: date) -> nx.DiGraph:
     """Promisor -> promisee, weight = commitments made by ``day`` (promises to the Change
     Group as a whole have no stakeholder at their other end, so they are not edges)."""
     graph = _nodes(state, day, nx.DiGraph())
-    weights: Counter[tuple[str, str]] = Counter()
+    promises: dict[tuple[str, str], list[str]] = defaultdict(list)
     for commitment in state.commitments.values():
         if commitment.made_on > day:
             continue
@@ -118,9 +121,10 @@ def commitment_graph(state: LocalityState, day: date) -> nx.DiGraph:
         for promisee in commitment.promisees:
             ends = _ends(state, promisor, promisee, day, graph)
             if ends is not None:
-                weights[ends] += 1
-    for (u, v), weight in weights.items():
-        graph.add_edge(u, v, weight=weight)
+                promises[ends].append(commitment.id)
+    for (u, v), ids in promises.items():
+        made = tuple(ids)
+        graph.add_edge(u, v, weight=len(made), commitments=made, events=_positions(state.commitments, made))
     return graph
 
 
@@ -129,10 +133,17 @@ def combined_graph(state: LocalityState, day: date, *, window_days: int = DEFAUL
     graph = tie_graph(state, day)
     for u, v, data in coattendance_graph(state, day, window_days=window_days).edges(data=True):
         if graph.has_edge(u, v):
-            graph.edges[u, v]["weight"] = data["weight"]
+            tie = graph.edges[u, v]
+            events = tuple(sorted({*tie["events"], *data["events"]}))
+            tie.update(weight=data["weight"], meetings=data["meetings"], events=events)
         else:
-            graph.add_edge(u, v, weight=data["weight"], meetings=data["meetings"], kinds=("co-attendance",))
+            graph.add_edge(u, v, kinds=("co-attendance",), **data)
     return graph
+
+
+def _positions(records: Mapping[str, Any], ids: Iterable[str]) -> tuple[int, ...]:
+    """The positions of the events of these meetings or commitments: the events behind an edge."""
+    return tuple(sorted(p for key in ids for p in records[key].events))
 
 
 def graph_of(

@@ -80,7 +80,7 @@ class Reader:
 
         def compute() -> dict[str, Any]:
             network = graph_of(state, kind, day, window_days=window_days)
-            directed = network if network.is_directed() else tie_graph(state, day, directed=True)
+            directed = tie_graph(state, day, directed=True)  # brokerage is on the directed tie graph
             figures = network_figures(network, directed=directed, sectors=state.sectors)
             table = participation(state, day, window_days=window_days)
             figures["missing_sectors"] = {

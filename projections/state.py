@@ -58,6 +58,9 @@ class RelationshipState:
     intensity: Timeline
     valid_to: date | None = None
     ratings: dict[str, tuple[float, float, date]] = field(default_factory=dict)
+    #: Each rater's (mean trust, mean value) over time: a later rating replaces an earlier
+    #: one from its date on, so views "as of" a day between them keep the earlier one.
+    rated: dict[str, Timeline] = field(default_factory=dict)
     events: list[int] = field(default_factory=list)
 
     def valid(self, day: date) -> bool:

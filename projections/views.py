@@ -4,11 +4,12 @@ projector writes)."""
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from projections.facts import Fact
@@ -73,12 +74,19 @@ class Views:
                 return
             names = _person_names(cursor, facts)
         with self._lock:
+            # Copy on write: a state already handed to a reader is never changed under it.
+            changed: dict[str, LocalityState] = {}
             for fact in facts:
                 if fact.position <= self._seen:
                     continue
-                state = self._states.setdefault(fact.locality_id, LocalityState(id=fact.locality_id))
+                state = changed.get(fact.locality_id)
+                if state is None:
+                    current = self._states.get(fact.locality_id)
+                    state = copy.deepcopy(current) if current else LocalityState(id=fact.locality_id)
+                    changed[fact.locality_id] = state
                 apply(state, fact, name=names.get(fact.aggregate_id))
                 self._seen = fact.position
+            self._states.update(changed)
 
     # Localities
 
@@ -105,12 +113,17 @@ class Views:
         return self._states.get(locality.id) or LocalityState(id=locality.id, slug=slug)
 
     def as_recorded(self, slug: str, recorded_at: datetime) -> LocalityState:
-        """What the record said at ``recorded_at`` (system time): the facts recorded by then."""
+        """What the record said at ``recorded_at`` (system time): the facts recorded by then.
+
+        A naive ``recorded_at`` is taken to be UTC, the zone the log records in.
+        """
         locality = self.locality(slug)
+        # recorded_at is stored as UTC ISO text: compare like with like, or text order is not time order.
+        moment = recorded_at.astimezone(UTC) if recorded_at.tzinfo else recorded_at.replace(tzinfo=UTC)
         with self.db.transaction() as cursor:
             cursor.execute(
                 f"SELECT {FACT_COLUMNS} FROM view_facts WHERE locality_id = ? AND recorded_at <= ? ORDER BY position",
-                (locality.id, recorded_at.isoformat()),
+                (locality.id, moment.isoformat()),
             )
             facts = [Fact.from_row(tuple(r)) for r in cursor.fetchall()]
             names = _person_names(cursor, facts)
@@ -169,7 +182,7 @@ class Views:
                 f"SELECT * FROM {table} WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?",
                 (*params, limit, offset),
             )
-            columns = [c[0] for c in cursor.description]  # type: ignore[attr-defined]
+            columns = [c[0] for c in cursor.description]
             return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()], total
 
 
