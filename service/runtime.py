@@ -62,6 +62,7 @@ class Runtime:
 
     def close(self) -> None:
         self._stop.set()
+        self.projector.nudge()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.tokens.close()

@@ -21,10 +21,10 @@ class MeetingUseCases(Core):
             self.load(Stakeholder, key, locality=locality).require_active()
         return keys
 
-    def schedule_meeting(
-        self, locality: str, *, kind: str, title: str, held_on: date, place: str = "", actor: str
-    ) -> Receipt:
-        meeting = Meeting(
+    def _new_meeting(
+        self, locality: str, *, kind: str, title: str, held_on: date, place: str, actor: str
+    ) -> Meeting:
+        return Meeting(
             locality_id=self.locality(locality).id,
             kind=choice("kind", kind, MeetingKind),
             title=text("title", title, max_length=MAX_NAME),
@@ -33,7 +33,13 @@ class MeetingUseCases(Core):
             actor=actor,
             effective=held_on,
         )
-        return self.commit(meeting)
+
+    def schedule_meeting(
+        self, locality: str, *, kind: str, title: str, held_on: date, place: str = "", actor: str
+    ) -> Receipt:
+        return self.commit(
+            self._new_meeting(locality, kind=kind, title=title, held_on=held_on, place=place, actor=actor)
+        )
 
     def record_attendance(
         self,

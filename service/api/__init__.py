@@ -4,7 +4,28 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.api import localities
+from service.api import (
+    commitments,
+    feed,
+    figures,
+    localities,
+    meetings,
+    network,
+    plans,
+    relationships,
+    stakeholders,
+)
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(localities.router)
+api_router.include_router(stakeholders.router)
+api_router.include_router(stakeholders.assets_router)
+api_router.include_router(relationships.router)
+api_router.include_router(meetings.router)
+api_router.include_router(commitments.router)
+api_router.include_router(plans.router)
+api_router.include_router(plans.measures_router)
+api_router.include_router(network.router)
+api_router.include_router(figures.router)
+api_router.include_router(feed.router)
+api_router.include_router(feed.history_router)

@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Request
 
 from domain.application import CivicWeave
 from domain.errors import InvalidInputError
+from domain.locality import valid_slug
 from projections.reader import Reader
 from projections.views import UnknownLocalityError
 from service.auth import AuthError, Principal
@@ -45,6 +46,7 @@ PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
 def _visible(slug: str, principal: Principal) -> str:
+    valid_slug("slug", slug)
     if not principal.can_see(slug):
         raise UnknownLocalityError(slug)  # another locality's existence must not leak
     return slug

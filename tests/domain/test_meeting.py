@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from domain.commitment import Commitment
 from domain.errors import (
     ConflictError,
     InvalidInputError,
@@ -17,6 +18,7 @@ from domain.errors import (
 )
 from domain.meeting import CANCELLED, HELD, SCHEDULED, Meeting, MeetingCancelledError
 from domain.stakeholder import StakeholderInactiveError
+from domain.usecases.commitments import CommitmentDraft, DecisionDraft
 from tests.domain.builders import ACTOR, Testville, build_testville, events_of, last_event
 
 HELD_ON = date(2024, 3, 5)
@@ -343,3 +345,45 @@ def test_only_a_scheduled_meeting_can_be_cancelled(testville: Testville) -> None
     for key in (held, cancelled):
         with pytest.raises(InvalidStateError, match="only a scheduled meeting can be cancelled"):
             testville.app.cancel_meeting(testville.slug, key, reason="Again", actor=ACTOR)
+
+
+def test_recording_a_whole_meeting_saves_it_and_its_commitments_in_one_write(testville: Testville) -> None:
+    app, a, b = testville.app, testville.council, testville.food_bank
+    before = app.recorder.max_notification_id() or 0
+    recorded = app.record_meeting(
+        testville.slug,
+        kind="change_group",
+        title="Winter plan",
+        held_on=date(2026, 1, 5),
+        attendee_ids=[a, b],
+        decisions=[DecisionDraft("Open a warm space", (a,))],
+        commitments=[CommitmentDraft(a, "Open the hall", date(2026, 2, 1), (b,))],
+        actor="fran",
+    )
+    meeting = app.load(Meeting, recorded.meeting.id)
+    assert meeting.status == "held" and meeting.attendees == {a, b} and len(meeting.decisions) == 1
+    (made,) = recorded.commitments
+    assert app.load(Commitment, made.id).meeting_id == meeting.id
+    assert (app.recorder.max_notification_id() or 0) == before + 5  # scheduled, attended, held, decided, made
+
+
+def test_a_bad_commitment_in_a_recorded_meeting_writes_nothing_and_names_the_part(
+    testville: Testville,
+) -> None:
+    app, a, b = testville.app, testville.council, testville.food_bank
+    before = app.recorder.max_notification_id()
+    with pytest.raises(InvalidInputError) as raised:
+        app.record_meeting(
+            testville.slug,
+            kind="change_group",
+            title="Winter plan",
+            held_on=date(2026, 1, 5),
+            attendee_ids=[a, b],
+            commitments=[
+                CommitmentDraft(a, "Open the hall", date(2026, 2, 1), (b,)),
+                CommitmentDraft(b, "Too early", date(2025, 12, 1), (a,)),
+            ],
+            actor="fran",
+        )
+    assert raised.value.field == "commitments.1.due"
+    assert app.recorder.max_notification_id() == before
