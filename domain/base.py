@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from eventsourcing.domain import Aggregate
@@ -51,6 +52,21 @@ class CivicAggregate(Aggregate):
         """Trigger an event of this aggregate, with the actor always named."""
         fields.setdefault("effective", None)
         self.trigger_event(event_class, actor=actor, **fields)
+
+
+@cache
+def event_types() -> frozenset[str]:
+    """Every event of the domain's aggregates, as "Aggregate.Event"."""
+    names: set[str] = set()
+    classes: list[type[Any]] = [CivicAggregate.Event]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        aggregate, _, event = cls.__qualname__.rpartition(".")
+        # eventsourcing derives an Event and a Created base class for every aggregate.
+        if aggregate != "CivicAggregate" and event not in ("Event", "Created"):
+            names.add(cls.__qualname__)
+    return frozenset(names)
 
 
 def text(field: str, value: str, *, max_length: int = MAX_TEXT, required: bool = True) -> str:

@@ -14,8 +14,7 @@ import json
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from enum import StrEnum
 from itertools import islice
 from typing import Annotated, Any
@@ -31,10 +30,11 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from domain.application import CivicWeave
-from domain.base import CivicAggregate
+from domain.base import event_types
 from domain.errors import CivicWeaveError
 from domain.stakeholder import Stakeholder
 from domain.vocabulary import StakeholderKind, allowed
+from projections.facts import Fact, fact_from_event
 from service.demo import NAME as DEMO_NAME
 from service.demo import SLUG as DEMO_SLUG
 from service.demo import DemoSummary, load_demo
@@ -167,48 +167,33 @@ class Format(StrEnum):
     JSONL = "jsonl"
 
 
-# Shown in columns of their own (the locality as its slug), not among an event's fields.
-STANDARD_FIELDS = frozenset(
-    {
-        "originator_id",
-        "originator_version",
-        "timestamp",
-        "originator_topic",
-        "actor",
-        "effective",
-        "locality_id",
-    }
-)
 SEALED = "[sealed]"
 
 
 @dataclass(frozen=True)
 class LogEntry:
-    """One event of the log, with the slug of the locality it belongs to."""
+    """One event of the log as a fact, with the slug of the locality it belongs to."""
 
-    position: int
-    recorded_at: datetime
-    locality_id: UUID | None
+    fact: Fact
     locality: str
-    aggregate_type: str
-    aggregate_id: UUID
-    version: int
-    event_type: str
-    actor: str
-    effective: date | None
-    fields: dict[str, Any]
+    sealed: bool
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {**self.fact.data, "sealed": SEALED} if self.sealed else self.fact.data
 
     def as_json(self) -> dict[str, Any]:
+        fact = self.fact
         return {
-            "position": self.position,
-            "recorded_at": self.recorded_at.isoformat(),
+            "position": fact.position,
+            "recorded_at": fact.recorded_at.isoformat(),
             "locality": self.locality,
-            "aggregate_type": self.aggregate_type,
-            "aggregate_id": str(self.aggregate_id),
-            "version": self.version,
-            "event_type": self.event_type,
-            "actor": self.actor,
-            "effective": self.effective.isoformat() if self.effective else None,
+            "aggregate_type": fact.aggregate_type,
+            "aggregate_id": fact.aggregate_id,
+            "version": fact.version,
+            "event_type": fact.event_type,
+            "actor": fact.actor,
+            "effective": fact.effective.isoformat() if fact.effective else None,
             "fields": self.fields,
         }
 
@@ -224,62 +209,20 @@ def _notifications(app: CivicWeave, topics: Sequence[str] = ()) -> Iterator[Noti
 
 
 def read_log(app: CivicWeave) -> Iterator[LogEntry]:
-    """Every event in log order; creation events name the locality, so the locality of
-    every later event is known by its aggregate's id by the time it is read."""
-    localities: dict[UUID, UUID] = {}
-    slugs: dict[UUID, str] = {}
+    """Every event in log order, as facts; creation events name the locality, so the
+    locality of every later event is known by its aggregate's id by the time it is read."""
+    localities: dict[str, str] = {}
+    slugs: dict[str, str] = {}
     for notification in _notifications(app):
         event = app.mapper.to_domain_event(notification)
-        fields, key = vars(event), event.originator_id
-        if "locality_id" in fields:
-            localities[key] = fields["locality_id"]
-        aggregate_type, _, event_type = type(event).__qualname__.rpartition(".")
-        if (aggregate_type, event_type) == ("Locality", "Registered"):
-            slugs[key] = fields["slug"]
-        locality = localities.get(key)
-        yield LogEntry(
-            position=notification.id,
-            recorded_at=fields["timestamp"],
-            locality_id=locality,
-            locality=slugs.get(locality, "") if locality else "",
-            aggregate_type=aggregate_type,
-            aggregate_id=key,
-            version=event.originator_version,
-            event_type=event_type,
-            actor=str(fields.get("actor", "")),
-            effective=fields.get("effective"),
-            fields={
-                name: SEALED if name == "sealed" and value else _plain(value)
-                for name, value in fields.items()
-                if name not in STANDARD_FIELDS
-            },
-        )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, UUID | Decimal):
-        return str(value)
-    if isinstance(value, date):  # and datetime
-        return value.isoformat()
-    if isinstance(value, tuple | list | frozenset | set):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    return value
-
-
-def event_types() -> set[str]:
-    """The names, as "Aggregate.Event", of every event of the domain's aggregates."""
-    names: set[str] = set()
-    classes: list[type[Any]] = [CivicAggregate.Event]
-    while classes:
-        cls = classes.pop()
-        classes.extend(cls.__subclasses__())
-        aggregate, _, event = cls.__qualname__.rpartition(".")
-        # eventsourcing derives an Event and a Created base class for every aggregate.
-        if aggregate != "CivicAggregate" and event not in ("Event", "Created"):
-            names.add(cls.__qualname__)
-    return names
+        key = str(event.originator_id)
+        locality = getattr(event, "locality_id", None)
+        if locality is not None:
+            localities[key] = str(locality)
+        fact = fact_from_event(event, notification.id, localities.get(key, ""))
+        if (fact.aggregate_type, fact.event_type) == ("Locality", "Registered"):
+            slugs[key] = fact.data["slug"]
+        yield LogEntry(fact, slugs.get(fact.locality_id, ""), sealed=bool(getattr(event, "sealed", "")))
 
 
 def _wanted_types(given: list[str] | None) -> set[str] | None:
@@ -332,13 +275,13 @@ def events_command(
     """Print the event log, one event per line; people's sealed details never appear."""
     wanted, after = _wanted_types(type_), _since(since)
     app = open_app(ctx, database_url)
-    locality_id = app.locality(locality).id if locality else None
+    locality_id = str(app.locality(locality).id) if locality else None
     entries = (
         entry
         for entry in read_log(app)
-        if (locality_id is None or entry.locality_id == locality_id)
-        and (wanted is None or f"{entry.aggregate_type}.{entry.event_type}".lower() in wanted)
-        and (after is None or entry.recorded_at >= after)
+        if (locality_id is None or entry.fact.locality_id == locality_id)
+        and (wanted is None or f"{entry.fact.aggregate_type}.{entry.fact.event_type}".lower() in wanted)
+        and (after is None or entry.fact.recorded_at >= after)
     )
     if format_ is Format.JSONL:
         for entry in islice(entries, limit):
@@ -352,16 +295,17 @@ def events_command(
         markup=False,
     )
     for entry in islice(entries, limit):
+        fact = entry.fact
         fields = "  ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in entry.fields.items())
         console.print(
             _line(
-                str(entry.position),
-                f"{entry.recorded_at:%Y-%m-%d %H:%M:%S}",
+                str(fact.position),
+                f"{fact.recorded_at:%Y-%m-%d %H:%M:%S}",
                 entry.locality,
-                entry.aggregate_type,
-                entry.event_type,
-                entry.actor,
-                entry.effective.isoformat() if entry.effective else "-",
+                fact.aggregate_type,
+                fact.event_type,
+                fact.actor,
+                fact.effective.isoformat() if fact.effective else "-",
                 fields,
             ),
             soft_wrap=True,

@@ -8,14 +8,13 @@ feed nor a trail's changes ever carry a person's name.
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from domain.base import CivicAggregate
+from domain.base import event_types
 from domain.errors import NotFoundError
 from projections.facts import Fact
 from projections.reader import Reader
@@ -73,21 +72,6 @@ class HistoryEntryPublic(BaseModel):
 class HistoryPublic(BaseModel):
     data: list[HistoryEntryPublic] = Field(description="Oldest first")
     count: int
-
-
-@cache
-def event_types() -> frozenset[str]:
-    """Every event of the domain's aggregates, as "Aggregate.Event"."""
-    names: set[str] = set()
-    classes: list[type[Any]] = [CivicAggregate.Event]
-    while classes:
-        cls = classes.pop()
-        classes.extend(cls.__subclasses__())
-        aggregate, _, event = cls.__qualname__.rpartition(".")
-        # eventsourcing derives an Event and a Created base class for every aggregate.
-        if aggregate != "CivicAggregate" and event not in ("Event", "Created"):
-            names.add(cls.__qualname__)
-    return frozenset(names)
 
 
 def _event_type(asked: str) -> str:
