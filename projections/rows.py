@@ -1,5 +1,6 @@
-"""How facts change the durable rows of localities, stakeholders and commitments (the
-tables that lists, search and the accountability read model page through)."""
+"""How facts change the durable rows of localities, stakeholders, commitments and peer
+networks (the tables that lists, search, the accountability read model and peer
+comparisons read)."""
 
 from __future__ import annotations
 
@@ -139,3 +140,28 @@ def _reassigned(cursor: Cursor, fact: Fact, _: str | None) -> None:
 def _closed(cursor: Cursor, fact: Fact, _: str | None) -> None:
     status = {"Fulfilled": "fulfilled", "Missed": "missed", "Withdrawn": "withdrawn"}[fact.event_type]
     _update_commitment(cursor, fact, "status = ?, closed_on = ?", (status, fact.data["on"]))
+
+
+@writes("PeerNetwork", "Established")
+def _peer_network(cursor: Cursor, fact: Fact, _: str | None) -> None:
+    cursor.execute(
+        "INSERT INTO view_peer_networks (network_id, slug, name) VALUES (?, ?, ?)",
+        (fact.aggregate_id, fact.data["slug"], fact.data["name"]),
+    )
+
+
+@writes("PeerNetwork", "LocalityJoined")
+def _joined(cursor: Cursor, fact: Fact, _: str | None) -> None:
+    cursor.execute(
+        "INSERT INTO view_peer_members (network_id, version, locality_slug, joined_on, left_on) "
+        "VALUES (?, ?, ?, ?, NULL)",
+        (fact.aggregate_id, fact.version, fact.data["locality_slug"], fact.data["on"]),
+    )
+
+
+@writes("PeerNetwork", "LocalityLeft")
+def _left(cursor: Cursor, fact: Fact, _: str | None) -> None:
+    cursor.execute(
+        "UPDATE view_peer_members SET left_on = ? WHERE network_id = ? AND locality_slug = ? AND left_on IS NULL",
+        (fact.data["on"], fact.aggregate_id, fact.data["locality_slug"]),
+    )

@@ -41,6 +41,11 @@ SCHEMA = (
         closed_on TEXT, renegotiations INTEGER NOT NULL, meeting_id TEXT, version INTEGER NOT NULL,
         position BIGINT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS view_commitments_locality ON view_commitments (locality_id, due)",
+    """CREATE TABLE IF NOT EXISTS view_peer_networks (
+        network_id TEXT PRIMARY KEY, slug TEXT UNIQUE NOT NULL, name TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS view_peer_members (
+        network_id TEXT NOT NULL, version INTEGER NOT NULL, locality_slug TEXT NOT NULL,
+        joined_on TEXT NOT NULL, left_on TEXT, PRIMARY KEY (network_id, version))""",
 )
 
 

@@ -11,6 +11,7 @@ from service.api import (
     localities,
     meetings,
     network,
+    peers,
     plans,
     relationships,
     stakeholders,
@@ -29,3 +30,4 @@ api_router.include_router(network.router)
 api_router.include_router(figures.router)
 api_router.include_router(feed.router)
 api_router.include_router(feed.history_router)
+api_router.include_router(peers.router)

@@ -113,6 +113,7 @@ class Record:
     renegotiated: UUID
     missed: UUID
     withdrawn: UUID
+    peer_network: UUID
 
     @property
     def aggregate_ids(self) -> tuple[UUID, ...]:
@@ -298,6 +299,10 @@ def build_record(app: CivicWeave) -> Record:
     withdrawn = promise("Lend the minibus", town.food_bank, town.mary)
     app.withdraw(slug, withdrawn, reason="Minibus sold", on=date(2024, 4, 20), actor=ACTOR)
 
+    peer_network = app.create_peer_network("north-west", "North West peers", actor="admin").id
+    app.join_peer_network("north-west", slug, on=date(2024, 1, 1), actor="admin")
+    app.leave_peer_network("north-west", slug, on=date(2024, 12, 31), actor="admin")
+
     return Record(
         town=town,
         joe=joe,
@@ -314,4 +319,5 @@ def build_record(app: CivicWeave) -> Record:
         renegotiated=renegotiated,
         missed=missed,
         withdrawn=withdrawn,
+        peer_network=peer_network,
     )

@@ -38,6 +38,8 @@ WORLD_DATED = {
     "Commitment.Fulfilled",
     "Commitment.Missed",
     "Commitment.Withdrawn",
+    "PeerNetwork.LocalityJoined",
+    "PeerNetwork.LocalityLeft",
 }
 
 

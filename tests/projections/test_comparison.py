@@ -402,3 +402,36 @@ def test_rebuilding_the_peer_rows_from_the_log_gives_what_updates_after_every_co
         incremental.close()
         rebuilt.close()
         app.close()
+
+
+def test_membership_reads_back_the_same_from_sqlite_and_postgresql(database_url: str) -> None:
+    app = CivicWeave(environment(database_url))
+    db = open_views(database_url)
+    try:
+        app.register_locality("ashby", "Ashby", actor="admin")
+        app.create_peer_network("coast", "Coast", actor="admin")
+        app.join_peer_network("coast", "ashby", on=date(2025, 1, 1), actor="admin")
+        app.leave_peer_network("coast", "ashby", on=date(2025, 3, 1), actor="admin")
+        app.join_peer_network("coast", "ashby", on=date(2025, 3, 1), actor="admin")
+        Projector(app, db).catch_up()
+
+        (coast,) = peer_networks(Views(db))
+        assert (coast.slug, coast.name) == ("coast", "Coast")
+        assert coast.spells == {"ashby": ((date(2025, 1, 1), date(2025, 3, 1)), (date(2025, 3, 1), None))}
+        assert coast.members_during(date(2025, 2, 1), date(2025, 2, 28)) == {"ashby": date(2025, 2, 28)}
+    finally:
+        db.close()
+        app.close()
+
+
+def test_a_locality_name_never_runs_as_a_formula_in_the_csv() -> None:
+    result = {
+        "figures": [],
+        "localities": [{"slug": "evil", "name": "=HYPERLINK(1)", "own": False, "as_of": "2025-12-31"}],
+        "median": {},
+        "period": {"from": "2025-01-01", "to": "2025-12-31"},
+    }
+
+    rows = list(csv.reader(io.StringIO(comparison_csv(result))))
+
+    assert rows[1][:2] == ["evil", "'=HYPERLINK(1)"]
