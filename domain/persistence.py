@@ -3,6 +3,7 @@ that lives in the same database as the log."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from uuid import UUID, uuid4
@@ -81,6 +82,21 @@ class SqlKeyStore:
             )
             row = cursor.fetchone()
         return None if row is None else str(row["key"] if not isinstance(row, tuple) else row[0])
+
+    def items(self) -> Iterator[tuple[UUID, str]]:
+        with self._transaction() as cursor:
+            cursor.execute("SELECT subject, key FROM civicweave_person_keys ORDER BY subject")
+            rows = cursor.fetchall()
+        for row in rows:
+            subject, key = (row["subject"], row["key"]) if not isinstance(row, tuple) else row
+            yield UUID(str(subject)), str(key)
+
+    def put_many(self, keys: Iterable[tuple[UUID, str]]) -> None:
+        with self._transaction() as cursor:
+            cursor.executemany(
+                f"INSERT INTO civicweave_person_keys (subject, key) VALUES ({self._p}, {self._p})",
+                [(str(subject), key) for subject, key in keys],
+            )
 
     def destroy(self, subject: UUID) -> bool:
         existed = self.get(subject) is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from base64 import b64decode, b64encode
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 from uuid import UUID
 
@@ -23,6 +24,14 @@ class KeyStore(Protocol):
 
     def destroy(self, subject: UUID) -> bool: ...
 
+    def items(self) -> Iterator[tuple[UUID, str]]:
+        """Every key still held, with its subject (for backups)."""
+        ...
+
+    def put_many(self, keys: Iterable[tuple[UUID, str]]) -> None:
+        """Store many keys at once (for restores)."""
+        ...
+
 
 class MemoryKeyStore:
     """Keys in a dict: for tests and throwaway stores."""
@@ -38,6 +47,12 @@ class MemoryKeyStore:
 
     def destroy(self, subject: UUID) -> bool:
         return self._keys.pop(subject, None) is not None
+
+    def items(self) -> Iterator[tuple[UUID, str]]:
+        return iter(list(self._keys.items()))
+
+    def put_many(self, keys: Iterable[tuple[UUID, str]]) -> None:
+        self._keys.update(keys)
 
 
 class PersonalData:

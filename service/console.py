@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from service import cli_ops, cli_peers, cli_trust, cli_views
+from service import cli_io, cli_ops, cli_peers, cli_trust, cli_views
 from service.cli import cli
 
-__all__ = ["cli", "cli_ops", "cli_peers", "cli_trust", "cli_views", "main"]
+__all__ = ["cli", "cli_io", "cli_ops", "cli_peers", "cli_trust", "cli_views", "main"]
 
 
 def main() -> None:

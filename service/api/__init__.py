@@ -8,6 +8,7 @@ from service.api import (
     commitments,
     feed,
     figures,
+    io,
     localities,
     meetings,
     network,
@@ -31,3 +32,4 @@ api_router.include_router(figures.router)
 api_router.include_router(feed.router)
 api_router.include_router(feed.history_router)
 api_router.include_router(peers.router)
+api_router.include_router(io.router)
