@@ -20,6 +20,8 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS civicweave_chain (
         position BIGINT PRIMARY KEY, locality_id TEXT NOT NULL, aggregate_id TEXT NOT NULL, link TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS civicweave_chain_locality ON civicweave_chain (locality_id, position)",
+    # Each new aggregate's locality is looked up by its id: without this, chaining is quadratic.
+    "CREATE INDEX IF NOT EXISTS civicweave_chain_aggregate ON civicweave_chain (aggregate_id)",
 )
 GENESIS = "0" * 64
 BATCH = 1000
@@ -63,20 +65,29 @@ class Chain:
         self.db = db
 
     def extend(self) -> int:
-        """Chain the events appended since the last link; returns how many."""
+        """Chain the events appended since the last link; returns how many.
+
+        The events are read before the chain's transaction begins: reading takes a
+        connection from the application's pool, whose writer may be waiting for the
+        database lock that transaction holds (on SQLite, a deadlock until timeouts).
+        """
         total = 0
         while True:
             with self.db.transaction() as cursor:
+                start = self._start(cursor)
+            notifications = self.app.recorder.select_notifications(start=start, limit=BATCH)
+            with self.db.transaction() as cursor:
                 if self.db.exclusive_lock:
                     cursor.execute(self.db.exclusive_lock.replace("7318", "7319"))
-                cursor.execute("SELECT MAX(position) FROM civicweave_chain")
-                start = int(cursor.fetchone()[0] or 0) + 1
-                notifications = self.app.recorder.select_notifications(start=start, limit=BATCH)
+                if self._start(cursor) != start:
+                    continue  # another process chained them meanwhile
                 heads: dict[str, str] = {}
+                localities: dict[str, str] = {}  # of the aggregates in this batch
                 rows: list[tuple[int, str, str, str]] = []
                 for notification in notifications:
                     aggregate_id = str(notification.originator_id)
-                    locality_id = self._locality(cursor, notification, rows)
+                    locality_id = localities.get(aggregate_id) or self._locality(cursor, notification)
+                    localities[aggregate_id] = locality_id
                     previous = heads.get(locality_id) or self._head(cursor, locality_id)
                     heads[locality_id] = link(previous, notification)
                     rows.append((notification.id, locality_id, aggregate_id, heads[locality_id]))
@@ -88,11 +99,13 @@ class Chain:
             if len(notifications) < BATCH:
                 return total
 
-    def _locality(self, cursor: Cursor, notification: Any, pending: list[tuple[Any, ...]]) -> str:
+    @staticmethod
+    def _start(cursor: Cursor) -> int:
+        cursor.execute("SELECT MAX(position) FROM civicweave_chain")
+        return int(cursor.fetchone()[0] or 0) + 1
+
+    def _locality(self, cursor: Cursor, notification: Any) -> str:
         aggregate_id = str(notification.originator_id)
-        for _, locality_id, pending_aggregate, _ in reversed(pending):
-            if pending_aggregate == aggregate_id:
-                return str(locality_id)
         cursor.execute(
             "SELECT locality_id FROM civicweave_chain WHERE aggregate_id = ? LIMIT 1", (aggregate_id,)
         )
