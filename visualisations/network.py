@@ -4,6 +4,8 @@ pyvis supplies the drawing layer (its ``Network`` and options JSON); the page co
 from our own template, because pyvis's templates load vis-network and bootstrap
 from CDNs. The vis-network code is inlined from the pyvis package, and the page
 carries a Content-Security-Policy that forbids any fetch, so it works offline.
+:func:`render_network_fragment` gives the same picture for a page of one's own, whose
+policy admits the start-up script by its nonce.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Hashable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -30,6 +33,7 @@ from .layout import grouped_layout
 from .palette import INK, MUTED_INK, PAPER
 
 _CSS_LENGTH = re.compile(r"\d{1,5}(\.\d{1,3})?(px|vh|em|rem)")
+_NONCE = re.compile(r"[A-Za-z0-9+/_-]{8,128}={0,2}")
 
 
 def render_network(
@@ -58,6 +62,70 @@ def render_network(
     >>> 'data-node-count="2"' in page and 'data-edge-count="1"' in page
     True
     """
+    context = _context(G, title, height, physics_threshold, group_by, communities, seed)
+    return _template("network.html").render(**context, vis_js=vis_network_js(), nonce=None)
+
+
+@dataclass(frozen=True)
+class NetworkFragment:
+    """The network picture for a page of one's own.
+
+    ``css`` belongs in a ``<style>`` element of the page; ``html`` is the picture, its
+    legend, its data and its start-up script, which needs vis-network loaded before it
+    (e.g. :func:`vis_network_js` served as a file). The start-up script carries the
+    `nonce`, for a Content-Security-Policy of ``script-src 'nonce-...'``.
+    """
+
+    css: str
+    html: str
+    node_count: int
+    edge_count: int
+
+
+def render_network_fragment(
+    G: Any,
+    *,
+    title: str,
+    nonce: str,
+    height: str = "640px",
+    physics_threshold: int = 500,
+    group_by: GroupBy | None = None,
+    communities: Sequence[Collection[Hashable]] | None = None,
+    seed: int = 7,
+) -> NetworkFragment:
+    """The picture of :func:`render_network`, to embed in a page that loads vis-network itself.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> part = render_network_fragment(nx.Graph([("a", "b")]), title="Two", nonce="abc123de")
+    >>> '<script nonce="abc123de">' in part.html, "<html" in part.html, part.node_count
+    (True, False, 2)
+    """
+    if not _NONCE.fullmatch(nonce):
+        raise ValueError("nonce must be base64 or base64url text")
+    context = _context(G, title, height, physics_threshold, group_by, communities, seed)
+    context.update(vis_js="", nonce=nonce)
+    body, script = (
+        _template(name).render(**context) for name in ("network_body.html", "network_script.html")
+    )
+    return NetworkFragment(
+        css=_template("network_style.html").render(**context),
+        html=body + script,
+        node_count=context["node_count"],
+        edge_count=context["edge_count"],
+    )
+
+
+def _context(
+    G: Any,
+    title: str,
+    height: str,
+    physics_threshold: int,
+    group_by: GroupBy | None,
+    communities: Sequence[Collection[Hashable]] | None,
+    seed: int,
+) -> dict[str, Any]:
     if not _CSS_LENGTH.fullmatch(height):
         raise ValueError(f"height must be a CSS length such as '640px', not {height!r}")
     if group_by is not None:
@@ -70,7 +138,7 @@ def render_network(
     net = _pyvis_network(G, height=height, physics=not large, seed=seed)
     net.nodes, net.edges = nodes, edge_records(G, index, relative=group_by is not None)
     by_community = communities is not None
-    return _page(net, G, title=title, large=large, group_by=group_by, by_community=by_community)
+    return _page_context(net, G, title=title, large=large, group_by=group_by, by_community=by_community)
 
 
 def _layout_groups(G: Any, communities: Sequence[Collection[Hashable]] | None) -> dict[Hashable, Hashable]:
@@ -128,7 +196,9 @@ def _vis_options(net: Any, G: Any) -> dict[str, Any]:
     return options
 
 
-def _page(net: Any, G: Any, *, title: str, large: bool, group_by: GroupBy | None, by_community: bool) -> str:
+def _page_context(
+    net: Any, G: Any, *, title: str, large: bool, group_by: GroupBy | None, by_community: bool
+) -> dict[str, Any]:
     sectors, missing = sector_legend(G, weight="members" if group_by == "sector" else None)
     if group_by == "community":
         missing = []  # a community takes its colour from one sector; others are hidden in it
@@ -138,7 +208,7 @@ def _page(net: Any, G: Any, *, title: str, large: bool, group_by: GroupBy | None
         "options": _vis_options(net, G),
     }
     intensities = (e.get("intensity") for _, _, e in G.edges(data=True))
-    return _template().render(
+    return dict(
         title=title,
         height=net.height,
         node_count=len(net.nodes),
@@ -156,12 +226,11 @@ def _page(net: Any, G: Any, *, title: str, large: bool, group_by: GroupBy | None
         any_bridge_tie=any(d.get("bridge") for _, _, d in G.edges(data=True)),
         colours={"ink": INK, "muted": MUTED_INK, "paper": PAPER},
         data_json=json_for_script(data),
-        vis_js=vis_network_js(),
     )
 
 
 @cache
-def _template() -> jinja2.Template:
+def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("visualisations", "templates"),
         autoescape=True,
@@ -169,4 +238,8 @@ def _template() -> jinja2.Template:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("network.html")
+    return env
+
+
+def _template(name: str) -> jinja2.Template:
+    return _environment().get_template(name)
