@@ -10,6 +10,8 @@ import httpx
 import psycopg
 import pytest
 
+from domain.application import CivicWeave
+from domain.persistence import environment
 from service.auth import TokenStore
 from tests.e2e.servers import serving, start_worker, stop, working
 
@@ -34,6 +36,8 @@ def _facts(url: str) -> tuple[int, int, int]:
 
 def test_two_api_processes_and_a_restarted_worker_converge(fresh_postgres_url: str, tmp_path: Path) -> None:
     url = fresh_postgres_url
+    # Create the event store's tables once, before several processes race to create them.
+    CivicWeave(environment(url)).close()
     tokens = TokenStore(url)
     token = tokens.create(name="Scale Test", role="administrator", locality=None)
     tokens.close()
