@@ -18,7 +18,6 @@ from functools import cache
 from typing import Any
 
 import jinja2
-from pyvis.network import Network
 
 from .assets import json_for_script, vis_network_js
 from .elements import (
@@ -156,6 +155,9 @@ def _place(G: Any, nodes: list[dict[str, Any]], groups: dict[Hashable, Hashable]
 
 
 def _pyvis_network(G: Any, *, height: str, physics: bool, seed: int) -> Any:
+    # Imported here: pyvis imports IPython (~0.8 s), which no command but drawing needs.
+    from pyvis.network import Network
+
     net = Network(height=height, width="100%", directed=G.is_directed(), bgcolor=PAPER)
     net.toggle_physics(physics)
     net.toggle_stabilization(physics)
