@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from service import errors, idempotency, observability, pages
+from service import errors, idempotency, limits, observability, pages
 from service.api import api_router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"]
         )
+    limits.install(app, settings.request_limit_bytes)  # after every add_middleware: it wraps them
     app.include_router(api_router)
     app.include_router(pages.router)
     app.mount("/static", pages.static_files, name="static")

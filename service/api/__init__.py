@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from service.api import (
+    chain,
     commitments,
     feed,
     figures,
@@ -17,8 +18,9 @@ from service.api import (
     relationships,
     stakeholders,
 )
+from service.api.schemas import ERROR_RESPONSES
 
-api_router = APIRouter(prefix="/api/v1")
+api_router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 api_router.include_router(localities.router)
 api_router.include_router(stakeholders.router)
 api_router.include_router(stakeholders.assets_router)
@@ -31,5 +33,6 @@ api_router.include_router(network.router)
 api_router.include_router(figures.router)
 api_router.include_router(feed.router)
 api_router.include_router(feed.history_router)
+api_router.include_router(chain.router)
 api_router.include_router(peers.router)
 api_router.include_router(io.router)
