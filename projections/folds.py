@@ -7,7 +7,7 @@ from datetime import date
 from statistics import fmean
 from typing import Any
 
-from projections.facts import Fact
+from projections.facts import Fact, day
 from projections.state import (
     CommitmentState,
     LocalityState,
@@ -49,7 +49,7 @@ def handles(aggregate_type: str, *event_types: str) -> Callable[[Handler], Handl
 
 
 def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+    return day(value) if value else None
 
 
 @handles("Locality", "Registered", "Renamed")
@@ -76,7 +76,7 @@ def _registered(state: LocalityState, fact: Fact, data: dict[str, Any], name: st
 
 
 def _stakeholder(state: LocalityState, fact: Fact) -> StakeholderState:
-    row = state.stakeholders[fact.aggregate_id]
+    row = state.own(state.stakeholders, fact.aggregate_id)
     row.events.append(fact.position)
     return row
 
@@ -118,7 +118,7 @@ def _erased(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | Non
 
 @handles("Relationship", "Formed")
 def _formed(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | None) -> None:
-    valid_from = date.fromisoformat(data["valid_from"])
+    valid_from = day(data["valid_from"])
     state.relationships[fact.aggregate_id] = RelationshipState(
         id=fact.aggregate_id,
         source=data["source_id"],
@@ -132,7 +132,7 @@ def _formed(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | Non
 
 
 def _relationship(state: LocalityState, fact: Fact) -> RelationshipState:
-    row = state.relationships[fact.aggregate_id]
+    row = state.own(state.relationships, fact.aggregate_id)
     row.events.append(fact.position)
     return row
 
@@ -152,7 +152,7 @@ def _intensity(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | 
 
 @handles("Relationship", "Ended")
 def _relationship_ended(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | None) -> None:
-    _relationship(state, fact).valid_to = date.fromisoformat(data["valid_to"])
+    _relationship(state, fact).valid_to = day(data["valid_to"])
 
 
 @handles("Meeting", "Scheduled")
@@ -161,14 +161,14 @@ def _scheduled(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | 
         id=fact.aggregate_id,
         kind=data["kind"],
         title=data["title"],
-        held_on=date.fromisoformat(data["held_on"]),
+        held_on=day(data["held_on"]),
         place=data["place"],
         events=[fact.position],
     )
 
 
 def _meeting(state: LocalityState, fact: Fact) -> MeetingState:
-    row = state.meetings[fact.aggregate_id]
+    row = state.own(state.meetings, fact.aggregate_id)
     row.events.append(fact.position)
     return row
 
@@ -201,12 +201,12 @@ def _meeting_status(state: LocalityState, fact: Fact, data: dict[str, Any], _: s
     row = _meeting(state, fact)
     row.status = "held" if fact.event_type == "Held" else "cancelled"
     if "held_on" in data:
-        row.held_on = date.fromisoformat(data["held_on"])
+        row.held_on = day(data["held_on"])
 
 
 @handles("Commitment", "Made")
 def _made(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | None) -> None:
-    made_on = date.fromisoformat(data["made_on"])
+    made_on = day(data["made_on"])
     state.commitments[fact.aggregate_id] = CommitmentState(
         id=fact.aggregate_id,
         what=data["what"],
@@ -214,7 +214,7 @@ def _made(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | None)
         promisor=[(made_on, data["promisor_id"])],
         promisees=tuple(data["promisee_ids"]),
         to_change_group=bool(data["to_change_group"]),
-        due=[(made_on, date.fromisoformat(data["due"]))],
+        due=[(made_on, day(data["due"]))],
         meeting_id=data.get("meeting_id"),
         goal_id=data.get("goal_id"),
         events=[fact.position],
@@ -222,7 +222,7 @@ def _made(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | None)
 
 
 def _commitment(state: LocalityState, fact: Fact) -> CommitmentState:
-    row = state.commitments[fact.aggregate_id]
+    row = state.own(state.commitments, fact.aggregate_id)
     row.events.append(fact.position)
     return row
 
@@ -236,7 +236,7 @@ def _progress(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | N
 def _renegotiated(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | None) -> None:
     # A renegotiation takes effect on the day it was agreed; the original due date stays first.
     row = _commitment(state, fact)
-    row.due.append((max(fact.when, row.made_on), date.fromisoformat(data["due"])))
+    row.due.append((max(fact.when, row.made_on), day(data["due"])))
     row.due.sort(key=lambda item: item[0])
 
 
@@ -248,7 +248,7 @@ def _reassigned(state: LocalityState, fact: Fact, data: dict[str, Any], _: str |
 @handles("Commitment", "Fulfilled", "Missed", "Withdrawn")
 def _closed(state: LocalityState, fact: Fact, data: dict[str, Any], _: str | None) -> None:
     outcome = {"Fulfilled": "fulfilled", "Missed": "missed", "Withdrawn": "withdrawn"}[fact.event_type]
-    _commitment(state, fact).outcome = (outcome, date.fromisoformat(data["on"]))
+    _commitment(state, fact).outcome = (outcome, day(data["on"]))
 
 
 @handles("Plan", "Drafted")

@@ -74,6 +74,16 @@ def tie_graph(state: LocalityState, day: date, *, directed: bool = False) -> nx.
 
 
 def _tie_attributes(rels: list[Any], day: date) -> dict[str, Any]:
+    if len(rels) == 1 and not rels[0].rated:  # most ties: one relationship, never rated
+        rel = rels[0]
+        return {
+            "kinds": (rel.kind,),
+            "intensity": at(rel.intensity, day) or rel.intensity[0][1],
+            "trust": None,
+            "value": None,
+            "relationships": (rel.id,),
+            "events": tuple(rel.events),  # folded in log order: already sorted
+        }
     in_force = [at(timeline, day) for rel in rels for timeline in rel.rated.values()]
     trust = [rating[0] for rating in in_force if rating is not None]
     value = [rating[1] for rating in in_force if rating is not None]

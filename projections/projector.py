@@ -9,21 +9,35 @@ channel eventsourcing NOTIFYs on every append, and polls as a periodic nudge.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Sequence
+from contextlib import closing
 from typing import Any
+from uuid import UUID
 
 from domain.application import CivicWeave
 from projections.chain import SCHEMA as CHAIN_SCHEMA
 from projections.chain import Chain
-from projections.facts import Fact, fact_from_event
+from projections.facts import Fact, StoredEventDecoder
 from projections.folds import ERASED_NAME
 from projections.rows import ROW_WRITERS
-from projections.store import Cursor, ViewDatabase, open_database, open_views, tracked_position
+from projections.store import (
+    Cursor,
+    PostgresDatabase,
+    ViewDatabase,
+    open_database,
+    open_views,
+    tracked_position,
+)
 
 log = logging.getLogger(__name__)
 
 VIEW = "civicweave"
+#: Notifications projected per transaction: larger batches commit less often (a rebuild of a
+#: million events is a quarter faster at 5,000 than at 1,000); a live projector's batches are small anyway.
+BATCH_SIZE = 5000
+ERASURE = ("Stakeholder", "PersonErased")
 
 
 def open_projector(app: CivicWeave, database_url: str) -> Projector:
@@ -35,13 +49,19 @@ def open_projector(app: CivicWeave, database_url: str) -> Projector:
 
 class Projector:
     def __init__(
-        self, app: CivicWeave, views: ViewDatabase, *, chain: Chain | None = None, batch_size: int = 1000
+        self,
+        app: CivicWeave,
+        views: ViewDatabase,
+        *,
+        chain: Chain | None = None,
+        batch_size: int = BATCH_SIZE,
     ) -> None:
         self.app = app
         self.views = views
         self.chain = chain
         self.batch_size = batch_size
         self._localities: dict[str, str] = {}
+        self._decoder = StoredEventDecoder(app.mapper)
         self._wake = threading.Event()
 
     def close(self) -> None:
@@ -73,13 +93,56 @@ class Projector:
             notifications = self.app.recorder.select_notifications(start=start, limit=self.batch_size)
             if not notifications:
                 return 0
-            self._write(cursor, [self._fact(cursor, n) for n in notifications])
+            created: list[tuple[str, str, str]] = []
+            facts = [self._fact(cursor, n, created) for n in notifications]
+            cursor.executemany(
+                "INSERT INTO view_aggregates (aggregate_id, locality_id, aggregate_type) VALUES (?, ?, ?) "
+                "ON CONFLICT (aggregate_id) DO NOTHING",
+                created,
+            )
+            self._write(cursor, facts)
+            erased = [
+                fact.aggregate_id for fact, _ in facts if (fact.aggregate_type, fact.event_type) == ERASURE
+            ]
+            for subject in erased:
+                # Again, before the batch counts as applied: if the process that recorded the
+                # erasure died before destroying the key, the key is destroyed here.
+                self.app.personal.erase(UUID(subject))
             cursor.execute(
                 "INSERT INTO view_tracking (view, position) VALUES (?, ?) "
                 "ON CONFLICT (view) DO UPDATE SET position = excluded.position",
                 (VIEW, notifications[-1].id),
             )
+        if erased:
+            self._leave_no_copies()
         return len(notifications)
+
+    def _leave_no_copies(self) -> None:
+        """After an erasure: no old copy of the scrubbed name or the destroyed key may stay in
+        the database files. SQLite overwrites deleted content (secure_delete) but keeps old
+        pages in its write-ahead logs until a checkpoint; PostgreSQL keeps dead row versions
+        until VACUUM, and only VACUUM FULL (which writes each table anew) leaves no bytes of
+        them behind."""
+        try:
+            if isinstance(self.views, PostgresDatabase):
+                with self.views.pool.connection() as connection:
+                    connection.autocommit = True  # VACUUM cannot run in a transaction
+                    try:
+                        connection.execute("SET lock_timeout = '30s'")
+                        for table in ("view_stakeholders", "civicweave_person_keys"):
+                            connection.execute(f"VACUUM FULL {table}")
+                    finally:
+                        connection.execute("RESET lock_timeout")
+                        connection.autocommit = False
+                return
+            for path in (getattr(self.views, "path", ""), str(self.app.env.get("SQLITE_DBNAME") or "")):
+                if path and not path.startswith(("file:", ":memory:")):
+                    with closing(sqlite3.connect(path, timeout=30, isolation_level=None)) as lite:
+                        busy = lite.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                    if busy:
+                        log.warning("readers kept the write-ahead log of %s from being emptied", path)
+        except Exception:  # the batch is applied; the next erasure cleans up again
+            log.warning("old copies of erased data may remain in the database files", exc_info=True)
 
     def catch_up(self) -> int:
         total = 0
@@ -127,27 +190,25 @@ class Projector:
         except Exception:  # polling still runs: the nudge is an optimisation
             log.warning("LISTEN on %s failed; projecting by polling only", channel, exc_info=True)
 
-    def _fact(self, cursor: Cursor, notification: Any) -> tuple[Fact, str | None]:
-        """The fact of a notification, and the person's unsealed name where it has one."""
-        event = self.app.mapper.to_domain_event(notification)
-        aggregate_id = str(event.originator_id)
-        locality = getattr(event, "locality_id", None)
+    def _fact(
+        self, cursor: Cursor, notification: Any, created: list[tuple[str, str, str]]
+    ) -> tuple[Fact, str | None]:
+        """The fact of a notification, and the person's unsealed name where it has one;
+        a new aggregate's (id, locality, type) is added to ``created``."""
+        decoded = self._decoder.decode(notification)
+        aggregate_id = str(notification.originator_id)
+        locality = decoded.fields.get("locality_id")
         if locality is not None:
             locality_id = str(locality)
             self._localities[aggregate_id] = locality_id
-            aggregate_type = type(event).__qualname__.rpartition(".")[0]
-            cursor.execute(
-                "INSERT INTO view_aggregates (aggregate_id, locality_id, aggregate_type) VALUES (?, ?, ?) "
-                "ON CONFLICT (aggregate_id) DO NOTHING",
-                (aggregate_id, locality_id, aggregate_type),
-            )
+            created.append((aggregate_id, locality_id, decoded.aggregate_type))
         else:
             locality_id = self._locality_of(cursor, aggregate_id)
-        fact = fact_from_event(event, notification.id, locality_id)
-        sealed = getattr(event, "sealed", "")
+        fact = decoded.fact(notification.id, aggregate_id, notification.originator_version, locality_id)
+        sealed = decoded.fields.get("sealed", "")
         if not sealed:
             return fact, None
-        details = self.app.personal.unseal(event.originator_id, sealed)
+        details = self.app.personal.unseal(notification.originator_id, sealed)
         return fact, ERASED_NAME if details is None else details["name"]
 
     def _locality_of(self, cursor: Cursor, aggregate_id: str) -> str:

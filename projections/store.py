@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 from uuid import uuid4
@@ -66,6 +66,10 @@ class ViewDatabase(Protocol):
 
     def transaction(self) -> Any: ...
 
+    def read(self) -> Any:
+        """A transaction that only reads."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -95,13 +99,22 @@ class SqliteDatabase:
         connection.execute("PRAGMA secure_delete = ON")
         return connection
 
+    def transaction(self) -> AbstractContextManager[sqlite3.Cursor]:
+        return self._begin("BEGIN IMMEDIATE")
+
+    def read(self) -> AbstractContextManager[sqlite3.Cursor]:
+        """A transaction that only reads: on a file (WAL) it neither waits for the writer
+        nor makes it wait. An in-memory database's shared cache locks whole tables, and
+        a reader there would fail rather than wait: there it begins as a writer does."""
+        return self._begin("BEGIN IMMEDIATE" if self._uri else "BEGIN")
+
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Cursor]:
+    def _begin(self, statement: str) -> Iterator[sqlite3.Cursor]:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
             connection = self._local.connection = self._connect()
         cursor = connection.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
+        cursor.execute(statement)
         try:
             yield cursor
         except BaseException:
@@ -164,6 +177,9 @@ class PostgresDatabase:
             connection.cursor() as cursor,
         ):
             yield _PgCursor(cursor)
+
+    def read(self) -> AbstractContextManager[_PgCursor]:
+        return self.transaction()
 
     def close(self) -> None:
         self.pool.close()

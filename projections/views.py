@@ -4,7 +4,6 @@ projector writes)."""
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from collections.abc import Iterable
@@ -18,6 +17,8 @@ from projections.projector import VIEW
 from projections.state import LocalityState
 from projections.store import Cursor, ViewDatabase, tracked_position
 
+#: Facts read and folded at a time while a locality loads (bounds the rows held at once).
+FOLD_CHUNK = 10_000
 FACT_COLUMNS = "position, locality_id, aggregate_id, aggregate_type, version, event_type, actor, recorded_at, effective, data"
 
 
@@ -39,14 +40,14 @@ class Views:
     def __init__(self, db: ViewDatabase) -> None:
         self.db = db
         self._states: dict[str, LocalityState] = {}
-        self._seen = 0
+        self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     # Following the projector
 
     def position(self) -> int:
         """How far the projector has got in the application's log."""
-        with self.db.transaction() as cursor:
+        with self.db.read() as cursor:
             return tracked_position(cursor, VIEW)
 
     def wait_for(self, position: int | None, *, timeout: float = 2.0) -> bool:
@@ -59,44 +60,58 @@ class Views:
             if time.monotonic() >= deadline:
                 return False
             time.sleep(delay)
-            delay = min(delay * 2, 0.05)
+            delay = min(delay * 2, 0.01)  # a write waits for its own projection: poll often, cheaply
         return True
 
     def refresh(self) -> None:
-        """Fold the facts written since the last refresh into the in-memory states."""
-        with self._lock, self.db.transaction() as cursor:
-            cursor.execute(
-                f"SELECT {FACT_COLUMNS} FROM view_facts WHERE position > ? ORDER BY position",
-                (self._seen,),
-            )
-            facts = [Fact.from_row(tuple(r)) for r in cursor.fetchall()]
-            if not facts:
-                return
-            names = _person_names(cursor, facts)
+        """Fold the facts written since into the state of every locality (loading them all)."""
+        for row in self.localities():
+            self._current(row.id)
+
+    def _current(self, locality_id: str) -> LocalityState:
+        """The locality's state with every fact the projector has written for it folded in.
+
+        Each locality is loaded when it is first read, not all at start: a restarted
+        server answers for a locality once that locality's facts are folded, and holds
+        in memory only the localities that are read. The fold goes into a fork of the
+        state (copy on write): a state already handed to a reader never changes under it.
+        """
         with self._lock:
-            # Copy on write: a state already handed to a reader is never changed under it.
-            changed: dict[str, LocalityState] = {}
-            for fact in facts:
-                if fact.position <= self._seen:
-                    continue
-                state = changed.get(fact.locality_id)
-                if state is None:
-                    current = self._states.get(fact.locality_id)
-                    state = copy.deepcopy(current) if current else LocalityState(id=fact.locality_id)
-                    changed[fact.locality_id] = state
-                apply(state, fact, name=names.get(fact.aggregate_id))
-                self._seen = fact.position
-            self._states.update(changed)
+            lock = self._locks.setdefault(locality_id, threading.Lock())
+        with lock:
+            current = self._states.get(locality_id)
+            state = current or LocalityState(id=locality_id)
+            forked = False
+            while True:
+                # A page per transaction, folded outside it: the projector is never kept waiting.
+                with self.db.read() as cursor:
+                    cursor.execute(
+                        f"SELECT {FACT_COLUMNS} FROM view_facts WHERE locality_id = ? AND position > ? "
+                        "ORDER BY position LIMIT ?",
+                        (locality_id, state.position, FOLD_CHUNK),
+                    )
+                    facts = [Fact.from_row(tuple(r)) for r in cursor.fetchall()]
+                    names = _person_names(cursor, facts)
+                if not facts:
+                    break
+                if current is not None and not forked:
+                    state, forked = current.fork(), True
+                for fact in facts:
+                    apply(state, fact, name=names.get(fact.aggregate_id))
+            if state is not current:
+                with self._lock:
+                    self._states[locality_id] = state
+            return state
 
     # Localities
 
     def localities(self) -> list[LocalityRow]:
-        with self.db.transaction() as cursor:
+        with self.db.read() as cursor:
             cursor.execute("SELECT locality_id, slug, name, region FROM view_localities ORDER BY slug")
             return [LocalityRow(*map(str, row)) for row in cursor.fetchall()]
 
     def locality(self, slug: str) -> LocalityRow:
-        with self.db.transaction() as cursor:
+        with self.db.read() as cursor:
             cursor.execute(
                 "SELECT locality_id, slug, name, region FROM view_localities WHERE slug = ?",
                 (slug,),
@@ -109,8 +124,8 @@ class Views:
     def state(self, slug: str) -> LocalityState:
         """The locality's current state, as far as the projector has got."""
         locality = self.locality(slug)
-        self.refresh()
-        return self._states.get(locality.id) or LocalityState(id=locality.id, slug=slug)
+        state = self._current(locality.id)
+        return state if state.position else LocalityState(id=locality.id, slug=slug)
 
     def as_recorded(self, slug: str, recorded_at: datetime) -> LocalityState:
         """What the record said at ``recorded_at`` (system time): the facts recorded by then.
@@ -120,7 +135,7 @@ class Views:
         locality = self.locality(slug)
         # recorded_at is stored as UTC ISO text: compare like with like, or text order is not time order.
         moment = recorded_at.astimezone(UTC) if recorded_at.tzinfo else recorded_at.replace(tzinfo=UTC)
-        with self.db.transaction() as cursor:
+        with self.db.read() as cursor:
             cursor.execute(
                 f"SELECT {FACT_COLUMNS} FROM view_facts WHERE locality_id = ? AND recorded_at <= ? ORDER BY position",
                 (locality.id, moment.isoformat()),
@@ -135,7 +150,7 @@ class Views:
     # Facts: audit trails and the feed
 
     def history(self, aggregate_id: str) -> list[Fact]:
-        with self.db.transaction() as cursor:
+        with self.db.read() as cursor:
             cursor.execute(
                 f"SELECT {FACT_COLUMNS} FROM view_facts WHERE aggregate_id = ? ORDER BY position",
                 (aggregate_id,),
@@ -150,7 +165,7 @@ class Views:
         if event_type:
             sql += " AND (event_type = ? OR aggregate_type || '.' || event_type = ?)"
             params += [event_type, event_type]
-        with self.db.transaction() as cursor:
+        with self.db.read() as cursor:
             cursor.execute(sql + " ORDER BY position LIMIT ?", (*params, limit))
             return [Fact.from_row(tuple(r)) for r in cursor.fetchall()]
 
@@ -175,7 +190,7 @@ class Views:
             clauses.append(clause)
             params.append(value)
         condition = " AND ".join(clauses)
-        with self.db.transaction() as cursor:
+        with self.db.read() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {condition}", params)
             total = int(cursor.fetchone()[0])
             cursor.execute(

@@ -3,13 +3,14 @@ scoped to a locality, saving with conflicts made explicit, and localities."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 
 from domain.base import MAX_NAME, CivicAggregate, DateAsISO, text
 from domain.errors import ConflictError, NotFoundError, StaleVersionError
@@ -81,7 +82,7 @@ class Core(Application[UUID]):
     def commit(self, *aggregates: CivicAggregate) -> Receipt:
         """Save the aggregates atomically; a concurrent change becomes a conflict error."""
         try:
-            recordings = self.save(*aggregates)
+            recordings = self._save_aggregates(aggregates)
         except IntegrityError:
             raise ConflictError(
                 "someone else changed this record at the same moment; reload it and try again"
@@ -89,6 +90,22 @@ class Core(Application[UUID]):
         position = max((r.notification.id for r in recordings), default=None)
         first = aggregates[0]
         return Receipt(first.id, first.version, position)
+
+    def _save_aggregates(self, aggregates: Sequence[CivicAggregate]) -> list[Recording[UUID]]:
+        """``Application.save`` for aggregates only: the same steps (record, snapshot,
+        notify), without asking of each object whether it is a domain event.
+
+        That check is ``isinstance`` against a runtime-checkable Protocol, which costs
+        about 15 µs per object on Python 3.11: a tenth of a bulk import's time.
+        """
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for aggregate in aggregates:
+            processing.events.extend(aggregate.collect_events())
+            processing.aggregates[aggregate.id] = aggregate
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        return recordings
 
     # Localities
 
