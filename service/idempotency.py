@@ -20,6 +20,13 @@ from service.auth import digest
 
 MAX_KEY_LENGTH = 200
 
+#: What a retried import is answered: an import's report names the people it added, and a
+#: kept copy would outlive their erasure, so it is not kept (the import is still done once).
+_UNKEPT_REPORT = (
+    '{"detail": "this import was already carried out with this Idempotency-Key; its report is '
+    'not kept, as it may name people: see the record for what it added", "error": "replayed"}'
+)
+
 
 @dataclass(frozen=True)
 class Earlier:
@@ -95,7 +102,8 @@ async def middleware(request: Request, call_next: RequestResponseEndpoint) -> Re
     if response.status_code >= 500:
         await run_in_threadpool(store.release, token_hash, key)
     else:
-        await run_in_threadpool(store.finish, token_hash, key, response.status_code, body.decode())
+        kept = _UNKEPT_REPORT if "/import/" in path else body.decode()
+        await run_in_threadpool(store.finish, token_hash, key, response.status_code, kept)
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
     return Response(body, status_code=response.status_code, headers=headers)
 
