@@ -12,6 +12,7 @@ from service.pages import (
     commitments,
     dashboard,
     files,
+    io,
     meetings,
     network,
     report,
@@ -32,6 +33,7 @@ router.include_router(meetings.router)
 router.include_router(commitments.router)
 router.include_router(network.router)
 router.include_router(report.router)
+router.include_router(io.router)
 router.include_router(dashboard.fallback)
 
 __all__ = ["router", "static_files"]

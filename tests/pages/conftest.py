@@ -145,6 +145,8 @@ class Site:
             f"{base}/network?graph=tie&view=sector",
             f"{base}/network?graph=commitment&view=community",
             f"{base}/report",
+            f"{base}/import",
+            f"{base}/export",
         ]
 
     def catch_up(self) -> None:

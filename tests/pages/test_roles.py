@@ -8,7 +8,7 @@ import pytest
 from .conftest import HOME, OTHER, Site
 from .html import post_forms, text
 
-WRITE_PAGES = ("/stakeholders/new", "/meetings/new", "/edit", "/merge", "/archive")
+WRITE_PAGES = ("/stakeholders/new", "/meetings/new", "/edit", "/merge", "/archive", "/import")
 
 
 def test_a_facilitator_can_open_every_page_and_sees_the_forms(site: Site) -> None:

@@ -434,6 +434,10 @@ MATRIX: dict[tuple[str, str], tuple[Any, ...]] = {
     ),
     ("GET", f"{P}/network"): (Rule.PAGE_READ, none),
     ("GET", f"{P}/report"): (Rule.PAGE_READ, none),
+    ("GET", f"{P}/import"): (Rule.PAGE_WRITE, none),
+    ("POST", f"{P}/import"): (Rule.PAGE_WRITE, none),  # sent without files: the form again, with an error
+    ("GET", f"{P}/export"): (Rule.PAGE_READ, none),
+    ("GET", f"{P}/export/{{fmt}}"): (Rule.PAGE_READ, _page(lambda r: {"fmt": "graphml"})),
     ("GET", f"{P}/{{rest:path}}"): (Rule.PAGE_READ, _page(lambda r: {"rest": "no-such-page"}), 404),
 }
 
