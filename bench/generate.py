@@ -286,7 +286,7 @@ def write_locality(app: CivicWeave, plan: LocalityPlan, *, batch_size: int = 100
     app.register_locality(plan.slug, plan.name, "Bench", actor=ACTOR)
     locality_id = app.locality(plan.slug).id
     batches = Batches(app, batch_size)
-    ids = _write_stakeholders(app, plan, batches, locality_id)
+    ids = _write_stakeholders(plan, batches, locality_id)
     for aggregate in _relationships(plan, ids, locality_id):
         batches.add(aggregate)
     meetings = []
@@ -299,9 +299,7 @@ def write_locality(app: CivicWeave, plan: LocalityPlan, *, batch_size: int = 100
     return batches.events + 1
 
 
-def _write_stakeholders(
-    app: CivicWeave, plan: LocalityPlan, batches: Batches, locality_id: UUID
-) -> list[UUID]:
+def _write_stakeholders(plan: LocalityPlan, batches: Batches, locality_id: UUID) -> list[UUID]:
     for row in plan.stakeholders:
         details = {"name": row.name, "contact": "", "notes": ""}
         if row.kind == "person":
