@@ -18,6 +18,7 @@ from psycopg import sql
 
 from domain.application import CivicWeave
 from domain.persistence import environment
+from tests.browser import artifacts_dir, browser  # noqa: F401  (one browser for every browser test)
 from tests.domain.builders import Testville, build_testville
 
 POSTGRES_HOST = os.environ.get("CIVICWEAVE_TEST_POSTGRES_HOST", "127.0.0.1")

@@ -7,8 +7,6 @@ The demo is loaded once per session into a SQLite store, which each test copies
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 import shutil
 import socket
@@ -38,16 +36,6 @@ ROLES = {
     "other": ("Olu Other", OTHER),
 }
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @dataclass(frozen=True)
@@ -221,42 +209,3 @@ def live_server(demo_store: DemoStore, tmp_path_factory: pytest.TempPathFactory)
     server.should_exit = True
     thread.join(timeout=10)
     runtime.close()
-
-
-def _why_no_browser() -> str | None:
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing (Debian package: chromium)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright Python package is missing (pip install -e .[dev])"
-    return None
-
-
-@pytest.fixture(scope="package")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (never a downloaded browser); skipped if
-    missing, but a failure when CI=true.
-
-    Scoped to this package: only one sync Playwright can run in a process at a time, so
-    it must stop before tests/visualisations starts its own (they run after these).
-    """
-    reason = _why_no_browser()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run in CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def artifacts_dir(pytestconfig: pytest.Config) -> Path:
-    """`test-artifacts/` at the repository root (gitignored): screenshots to look at."""
-    path = pytestconfig.rootpath / "test-artifacts"
-    path.mkdir(exist_ok=True)
-    return path

@@ -1,4 +1,5 @@
-"""Fixtures for the pictures' tests; the `browser` fixture is meant to move to a shared conftest."""
+"""Debian's Chromium driven by Playwright, shared by every browser test: one sync
+Playwright per process, so one session-scoped browser for the whole suite."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def _why_no_browser() -> str | None:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright; skipped if missing, but a failure when CI=true."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser); skipped if
+    missing, but a failure when CI=true."""
     reason = _why_no_browser()
     if reason is not None:
         if os.environ.get("CI") == "true":
