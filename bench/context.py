@@ -105,10 +105,14 @@ class Context:
             url = self.sqlite_url(f"locality-{stakeholders}")
             started = time.perf_counter()
             with application(url) as app:
-                events = write_locality(app, self.plan(stakeholders))
+                plan = self.plan(stakeholders)
+                kept = app.find_locality(plan.slug) is not None  # a --workdir kept from a run before
+                events = 0 if kept else write_locality(app, plan)
                 project(app, url)
             self.log(
-                f"  built a locality of {stakeholders:,} stakeholders ({events:,} events) "
+                f"  reusing the locality of {stakeholders:,} stakeholders in {url}"
+                if kept
+                else f"  built a locality of {stakeholders:,} stakeholders ({events:,} events) "
                 f"in {time.perf_counter() - started:.0f} s"
             )
             self._stores[key] = url
@@ -122,7 +126,8 @@ class Context:
             started = time.perf_counter()
             with application(url) as app:
                 for plan in national_plans(self.sizes.events, today=self.today):
-                    write_locality(app, plan)
+                    if app.find_locality(plan.slug) is None:  # a --workdir kept from a run before
+                        write_locality(app, plan)
                 events = app.recorder.max_notification_id() or 0
                 self.stash("events", events)
                 written = time.perf_counter()
