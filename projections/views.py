@@ -40,6 +40,8 @@ class Views:
     def __init__(self, db: ViewDatabase) -> None:
         self.db = db
         self._states: dict[str, LocalityState] = {}
+        self._read_up_to: dict[str, int] = {}  # locality id -> the view position its state includes
+        self._ids: dict[str, str] = {}  # slug -> id of every locality seen: none is ever removed
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -76,7 +78,11 @@ class Views:
         in memory only the localities that are read. The fold goes into a fork of the
         state (copy on write): a state already handed to a reader never changes under it.
         """
+        seen = self.position()  # no lock: while nothing new is projected, readers do not queue
         with self._lock:
+            current = self._states.get(locality_id)
+            if current is not None and self._read_up_to.get(locality_id, -1) >= seen:
+                return current
             lock = self._locks.setdefault(locality_id, threading.Lock())
         with lock:
             current = self._states.get(locality_id)
@@ -85,6 +91,7 @@ class Views:
             while True:
                 # A page per transaction, folded outside it: the projector is never kept waiting.
                 with self.db.read() as cursor:
+                    tracked = tracked_position(cursor, VIEW)  # the facts below are all there is up to it
                     cursor.execute(
                         f"SELECT {FACT_COLUMNS} FROM view_facts WHERE locality_id = ? AND position > ? "
                         "ORDER BY position LIMIT ?",
@@ -98,9 +105,9 @@ class Views:
                     state, forked = current.fork(), True
                 for fact in facts:
                     apply(state, fact, name=names.get(fact.aggregate_id))
-            if state is not current:
-                with self._lock:
-                    self._states[locality_id] = state
+            with self._lock:
+                self._states[locality_id] = state
+                self._read_up_to[locality_id] = tracked
             return state
 
     # Localities
@@ -121,11 +128,26 @@ class Views:
             raise UnknownLocalityError(slug)
         return LocalityRow(*map(str, row))
 
+    def locality_id(self, slug: str) -> str:
+        """The locality's id; raises UnknownLocalityError if the views have no such locality.
+
+        A locality, once registered, is never removed, and its id never changes: each
+        process asks the views only once per locality.
+        """
+        found = self._ids.get(slug)
+        if found is None:
+            found = self._ids[slug] = self.locality(slug).id
+        return found
+
+    def knows(self, slug: str) -> bool:
+        """Whether this process has seen the locality (no I/O): if not, ask ``locality_id``."""
+        return slug in self._ids
+
     def state(self, slug: str) -> LocalityState:
         """The locality's current state, as far as the projector has got."""
-        locality = self.locality(slug)
-        state = self._current(locality.id)
-        return state if state.position else LocalityState(id=locality.id, slug=slug)
+        locality_id = self.locality_id(slug)
+        state = self._current(locality_id)
+        return state if state.position else LocalityState(id=locality_id, slug=slug)
 
     def as_recorded(self, slug: str, recorded_at: datetime) -> LocalityState:
         """What the record said at ``recorded_at`` (system time): the facts recorded by then.

@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from service import errors, idempotency, limits, observability, pages
+from service import errors, idempotency, limits, observability, pages, repeats
 from service.api import api_router
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
@@ -43,7 +43,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = runtime
     app.state.idempotency = idempotency.IdempotencyStore(runtime.tokens.db)
     errors.install(app)
-    app.middleware("http")(idempotency.middleware)
+    app.add_middleware(idempotency.Idempotency)
+    app.add_middleware(repeats.AnswerRepeats, sources=runtime.sources())
     observability.install(app, runtime)
     if settings.cors_origins:
         app.add_middleware(

@@ -14,7 +14,8 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from starlette.middleware.base import RequestResponseEndpoint
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.auth import digest
 
@@ -106,6 +107,26 @@ async def middleware(request: Request, call_next: RequestResponseEndpoint) -> Re
         await run_in_threadpool(store.finish, token_hash, key, response.status_code, kept)
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
     return Response(body, status_code=response.status_code, headers=headers)
+
+
+class Idempotency:
+    """ASGI middleware: a POST with an ``Idempotency-Key`` goes through ``middleware``;
+    every other request passes straight on (a ``BaseHTTPMiddleware`` costs every request
+    it sees a task and a copy of its answer)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.keyed = BaseHTTPMiddleware(app, dispatch=middleware)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and any(name == b"idempotency-key" for name, _ in scope["headers"])
+        ):
+            await self.keyed(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def _replay(earlier: Earlier, path: str) -> Response:

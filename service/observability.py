@@ -15,7 +15,7 @@ import time
 import uuid
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -24,7 +24,8 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from starlette.middleware.base import RequestResponseEndpoint
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.runtime import Runtime
 
@@ -106,34 +107,57 @@ class Metrics:
         return bytes(generate_latest(self.registry))
 
 
-def _route(request: Request) -> str:
+def _route(scope: Scope) -> str:
     """The route's template (``/api/v1/localities/{slug}``), never the raw path: bounded labels."""
-    route = request.scope.get("route")
-    return str(getattr(route, "path", "unmatched"))
+    return str(getattr(scope.get("route"), "path", "unmatched"))
+
+
+class Observe:
+    """ASGI middleware: times each request, counts it, logs it, and tags its answer with
+    the request id (a pure ASGI middleware: nothing is copied or run in a task)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = Headers(scope=scope).get("x-request-id", "")[:100] or uuid.uuid4().hex
+        started = time.perf_counter()
+        status = 500  # if the app raises before it answers, ServerErrorMiddleware answers 500
+
+        async def send_tagged(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tagged)
+        finally:
+            self._observed(scope, request_id, status, time.perf_counter() - started)
+
+    def _observed(self, scope: Scope, request_id: str, status: int, seconds: float) -> None:
+        route, method, path = _route(scope), scope["method"], scope["path"]
+        self.metrics.observe(method, route, status, seconds)
+        if log.isEnabledFor(logging.INFO):
+            fields = {
+                "request_id": request_id,
+                "method": method,
+                "path": path,
+                "route": route,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 2),
+            }
+            log.info("%s %s %s", method, path, status, extra={"fields": fields})
 
 
 def install(app: FastAPI, runtime: Runtime) -> None:
     metrics = Metrics(runtime)
-
-    @app.middleware("http")
-    async def observe(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        request_id = request.headers.get("x-request-id", "")[:100] or uuid.uuid4().hex
-        started = time.perf_counter()
-        response = await call_next(request)
-        seconds = time.perf_counter() - started
-        response.headers["X-Request-ID"] = request_id
-        route = _route(request)
-        metrics.observe(request.method, route, response.status_code, seconds)
-        fields = {
-            "request_id": request_id,
-            "method": request.method,
-            "path": request.url.path,
-            "route": route,
-            "status": response.status_code,
-            "duration_ms": round(seconds * 1000, 2),
-        }
-        log.info("%s %s %s", request.method, request.url.path, response.status_code, extra={"fields": fields})
-        return response
+    app.add_middleware(Observe, metrics=metrics)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     def prometheus() -> Response:

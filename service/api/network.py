@@ -7,15 +7,19 @@ time). The query parameters defined here are shared by the other read-only route
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from projections.network import DEFAULT_WINDOW_DAYS, GraphKind, node_link
-from service.api.deps import ReaderDep, ReadSlug
+from service.api.deps import ReaderDep, ReadSlug, RuntimeDep
+from service.encoded import encode, respond
+from service.repeats import Remembered
+from service.runtime import Runtime
 
 router = APIRouter(prefix="/localities/{slug}/network", tags=["network"])
 
@@ -196,35 +200,81 @@ class DiffPublic(BaseModel):
     stakeholders_left: list[str]
 
 
+def answer(
+    request: Request,
+    runtime: Runtime,
+    slug: str,
+    model: type[BaseModel],
+    key: tuple[Hashable, ...],
+    day: date,
+    as_of: date | None,
+    recorded_at: datetime | None,
+    data: Callable[[], Any],
+) -> Response:
+    """``data()`` through ``model``, encoded once per position of the locality's views,
+    and remembered so that the same request is answered before routing next time
+    (``service.repeats``).
+
+    As recorded at a past moment is asked rarely, and what it shows is not tied to the
+    current position: that is encoded afresh, not kept.
+    """
+    if recorded_at is not None:
+        return respond(request, encode(model, data(), compress=False))
+    seen = runtime.views.position()  # the state read next includes at least this much
+    position = runtime.reader.state(slug).position  # any new fact of the locality is a new answer
+    cache_key = (*key, slug, position)
+    encoded = runtime.encoded.get(cache_key, lambda: encode(model, data()))
+    today = None if as_of is not None else day
+    runtime.repeats.remember(request, Remembered(slug, cache_key, seen, today, request.scope.get("route")))
+    return respond(request, encoded)
+
+
 @router.get("", response_model=NetworkPublic)
 def network(
+    request: Request,
     slug: ReadSlug,
-    reader: ReaderDep,
+    runtime: RuntimeDep,
     graph: GraphQuery = GraphKind.COMBINED,
     as_of: AsOfQuery = None,
     recorded_at: RecordedAtQuery = None,
     window_days: WindowDaysQuery = DEFAULT_WINDOW_DAYS,
-) -> dict[str, Any]:
+) -> Response:
     """One graph of the locality on a date, as node-link JSON, each link with the events behind it."""
-    day = as_of or reader.today()
-    network = reader.network(slug, graph=graph, as_of=day, recorded_at=recorded_at, window_days=window_days)
-    network.graph.update(
-        locality=slug, kind=graph, as_of=day, recorded_at=recorded_at, window_days=window_days
-    )
-    return node_link(network)
+    day = as_of or runtime.reader.today()
+
+    def data() -> dict[str, Any]:
+        network = runtime.reader.network(
+            slug, graph=graph, as_of=day, recorded_at=recorded_at, window_days=window_days
+        )
+        network.graph.update(
+            locality=slug, kind=graph, as_of=day, recorded_at=recorded_at, window_days=window_days
+        )
+        return node_link(network)
+
+    key = ("network", GraphKind(graph), day, window_days)
+    return answer(request, runtime, slug, NetworkPublic, key, day, as_of, recorded_at, data)
 
 
 @router.get("/figures", response_model=FiguresPublic)
 def figures(
+    request: Request,
     slug: ReadSlug,
-    reader: ReaderDep,
+    runtime: RuntimeDep,
     graph: GraphQuery = GraphKind.COMBINED,
     as_of: AsOfQuery = None,
     recorded_at: RecordedAtQuery = None,
     window_days: WindowDaysQuery = DEFAULT_WINDOW_DAYS,
-) -> dict[str, Any]:
+) -> Response:
     """Every network figure of METRICS.md for one graph on a date, cached until the record changes."""
-    return reader.figures(slug, graph=graph, as_of=as_of, recorded_at=recorded_at, window_days=window_days)
+    day = as_of or runtime.reader.today()
+
+    def data() -> dict[str, Any]:
+        return runtime.reader.figures(
+            slug, graph=graph, as_of=day, recorded_at=recorded_at, window_days=window_days
+        )
+
+    key = ("figures", GraphKind(graph), day, window_days)
+    return answer(request, runtime, slug, FiguresPublic, key, day, as_of, recorded_at, data)
 
 
 @router.get("/diff", response_model=DiffPublic)
