@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from typing import Any
 from uuid import UUID
@@ -61,8 +61,11 @@ class Projector:
         self.chain = chain
         self.batch_size = batch_size
         self._localities: dict[str, str] = {}
+        self._position = 0
         self._decoder = StoredEventDecoder(app.mapper)
         self._wake = threading.Event()
+        #: Called with the new position after each batch is committed (e.g. ``Views.advanced``).
+        self.on_applied: Callable[[int], None] | None = None
 
     def close(self) -> None:
         self.views.close()
@@ -81,6 +84,8 @@ class Projector:
         """Project the next batch of notifications (and chain them, for tamper evidence);
         returns how many were applied to the views."""
         applied = self._project_batch()
+        if applied and self.on_applied is not None:
+            self.on_applied(self._position)  # before chaining: a waiting write may answer now
         if self.chain is not None:
             self.chain.extend()
         return applied
@@ -113,6 +118,7 @@ class Projector:
                 "ON CONFLICT (view) DO UPDATE SET position = excluded.position",
                 (VIEW, notifications[-1].id),
             )
+        self._position = notifications[-1].id
         if erased:
             self._leave_no_copies()
         return len(notifications)

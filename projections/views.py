@@ -44,6 +44,8 @@ class Views:
         self._ids: dict[str, str] = {}  # slug -> id of every locality seen: none is ever removed
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
+        self._advanced = threading.Condition()
+        self._known = 0  # the position a projector in this process last said it reached
 
     # Following the projector
 
@@ -52,18 +54,36 @@ class Views:
         with self.db.read() as cursor:
             return tracked_position(cursor, VIEW)
 
+    def advanced(self, position: int) -> None:
+        """Told by a projector in this process that the views now include ``position``:
+        wakes the writes waiting for it at once, rather than at their next poll."""
+        with self._advanced:
+            self._known = max(self._known, position)
+            self._advanced.notify_all()
+
     def wait_for(self, position: int | None, *, timeout: float = 2.0) -> bool:
-        """Wait (bounded) until the views include ``position``; False if they still lag."""
+        """Wait (bounded) until the views include ``position``; False if they still lag.
+
+        Woken by ``advanced`` when the projector runs in this process; a projector in
+        another process (``civicweave worker``) is polled, often at first and then every 10 ms.
+        """
         if position is None:
             return True
         deadline = time.monotonic() + timeout
         delay = 0.002
-        while self.position() < position:
-            if time.monotonic() >= deadline:
+        while True:
+            with self._advanced:
+                if self._known >= position:
+                    return True
+            if self.position() >= position:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 return False
-            time.sleep(delay)
-            delay = min(delay * 2, 0.01)  # a write waits for its own projection: poll often, cheaply
-        return True
+            with self._advanced:
+                if self._known < position:
+                    self._advanced.wait(min(delay, remaining))
+            delay = min(delay * 2, 0.01)
 
     def refresh(self) -> None:
         """Fold the facts written since into the state of every locality (loading them all)."""
@@ -138,10 +158,6 @@ class Views:
         if found is None:
             found = self._ids[slug] = self.locality(slug).id
         return found
-
-    def knows(self, slug: str) -> bool:
-        """Whether this process has seen the locality (no I/O): if not, ask ``locality_id``."""
-        return slug in self._ids
 
     def state(self, slug: str) -> LocalityState:
         """The locality's current state, as far as the projector has got."""

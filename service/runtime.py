@@ -35,6 +35,7 @@ class Runtime:
     projector: Projector
     encoded: EncodedCache = field(default_factory=EncodedCache)
     repeats: Repeats = field(default_factory=Repeats)
+    known_localities: set[str] = field(default_factory=set)  # seen to exist; none is ever removed
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -50,6 +51,7 @@ class Runtime:
         (unless a separate worker keeps them: ``settings.projector`` false)."""
         if not self.settings.projector or self._thread is not None:
             return
+        self.projector.on_applied = self.views.advanced  # writes waiting for their views wake at once
         self.projector.catch_up()
         self._thread = threading.Thread(target=self.projector.run_forever, args=(self._stop,), daemon=True)
         self._thread.start()

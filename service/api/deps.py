@@ -7,6 +7,7 @@ cost more than the rest of a cached read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -63,20 +64,26 @@ def _visible(slug: str, principal: Principal) -> str:
     return slug
 
 
+async def _exists(runtime: Runtime, slug: str, lookup: Callable[[str], object]) -> None:
+    """Raises the lookup's not-found error, the first time; a locality is never removed."""
+    if slug not in runtime.known_localities:
+        await run_in_threadpool(lookup, slug)
+        runtime.known_localities.add(slug)
+
+
 async def readable_locality(slug: str, principal: PrincipalDep, runtime: RuntimeDep) -> str:
     """The slug of a locality this token may read."""
     _visible(slug, principal)
     principal.require_read(slug)
-    if not runtime.views.knows(slug):
-        await run_in_threadpool(runtime.views.locality_id, slug)  # raises if there is no such locality
+    await _exists(runtime, slug, runtime.views.locality_id)
     return slug
 
 
-def writable_locality(slug: str, principal: PrincipalDep, runtime: RuntimeDep) -> str:
+async def writable_locality(slug: str, principal: PrincipalDep, runtime: RuntimeDep) -> str:
     """The slug of a locality this token may change."""
     _visible(slug, principal)
     principal.require_write(slug)
-    runtime.app.locality(slug)
+    await _exists(runtime, slug, runtime.app.locality)
     return slug
 
 
@@ -92,7 +99,7 @@ async def actor(principal: PrincipalDep) -> str:
 ActorDep = Annotated[str, Depends(actor)]
 
 
-def if_match(
+async def if_match(
     if_match: Annotated[
         str | None, Header(description="The version you read, for optimistic concurrency")
     ] = None,
