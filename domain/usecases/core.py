@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
+from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, Recording
 
 from domain.base import MAX_NAME, CivicAggregate, DateAsISO, text
 from domain.errors import ConflictError, NotFoundError, StaleVersionError
@@ -79,10 +79,14 @@ class Core(Application[UUID]):
             raise StaleVersionError(cls.__name__.lower(), key, expected_version, aggregate.version)
         return aggregate
 
-    def commit(self, *aggregates: CivicAggregate) -> Receipt:
-        """Save the aggregates atomically; a concurrent change becomes a conflict error."""
+    def commit(self, *aggregates: CivicAggregate, events: EventStore[UUID] | None = None) -> Receipt:
+        """Save the aggregates atomically; a concurrent change becomes a conflict error.
+
+        ``events`` is this application's event store written another way (bulk imports
+        pass one with a ``domain.recorders`` batch recorder); by default ``self.events``.
+        """
         try:
-            recordings = self._save_aggregates(aggregates)
+            recordings = self._save_aggregates(aggregates, events or self.events)
         except IntegrityError:
             raise ConflictError(
                 "someone else changed this record at the same moment; reload it and try again"
@@ -91,7 +95,9 @@ class Core(Application[UUID]):
         first = aggregates[0]
         return Receipt(first.id, first.version, position)
 
-    def _save_aggregates(self, aggregates: Sequence[CivicAggregate]) -> list[Recording[UUID]]:
+    def _save_aggregates(
+        self, aggregates: Sequence[CivicAggregate], events: EventStore[UUID]
+    ) -> list[Recording[UUID]]:
         """``Application.save`` for aggregates only: the same steps (record, snapshot,
         notify), without asking of each object whether it is a domain event.
 
@@ -102,9 +108,21 @@ class Core(Application[UUID]):
         for aggregate in aggregates:
             processing.events.extend(aggregate.collect_events())
             processing.aggregates[aggregate.id] = aggregate
-        recordings = self._record(processing)
+        recordings = (
+            self._record(processing) if events is self.events else self._record_in(events, processing)
+        )
         self._take_snapshots(processing)
         self._notify(recordings)
+        return recordings
+
+    def _record_in(
+        self, events: EventStore[UUID], processing: ProcessingEvent[UUID]
+    ) -> list[Recording[UUID]]:
+        """``Application._record``, with the events put in ``events``."""
+        recordings = events.put(processing.events, tracking=processing.tracking, **processing.saved_kwargs)
+        if self.repository.cache and not self.repository.fastforward:
+            for aggregate_id, aggregate in processing.aggregates.items():
+                self.repository.cache.put(aggregate_id, aggregate)
         return recordings
 
     # Localities

@@ -1,0 +1,144 @@
+"""The bulk import's fast path (events built by ``domain.bulk.create``, inserted by the
+batch recorders) stores what the plain path (the aggregates' own ``@event`` calls, saved
+by eventsourcing's recorders) stores, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid5
+
+import pytest
+
+import domain.importing
+from domain.application import CivicWeave, Receipt
+from domain.base import CivicAggregate
+from domain.importing import BulkImport
+from domain.persistence import environment
+from domain.recorders import batch_events
+
+SLUG = "bulkville"
+HEX_ID = re.compile("[0-9a-f]{32}")
+NS = UUID("7f1f5e0e-2f35-4c36-9a53-1f0f3d3c9a11")
+
+
+def _class_call(
+    cls: type[CivicAggregate], event_class: type[Any], *, id: UUID | None = None, **fields: Any
+) -> Any:
+    """The plain path: the aggregate class called, through its ``@event`` ``__init__``."""
+    return cls(id=id, **fields) if id is not None else cls(**fields)
+
+
+def _import(app: CivicWeave) -> list[UUID]:
+    app.register_locality(SLUG, "Bulkville", actor="setup")
+    bulk = BulkImport(app, SLUG, actor="importer", batch_size=7)
+    people = [
+        bulk.register_stakeholder(
+            kind=kind,
+            sector="vcse",
+            name=f"S{n}",
+            since=date(2024, 1, 1 + n),
+            stakeholder_id=uuid5(NS, str(n)),
+        )
+        for n, kind in enumerate(["organisation", "group", "organisation", "group", "organisation"])
+    ]
+    bulk.record_asset(people[0], category="venue", description="Hall")
+    for n in range(8):
+        bulk.form_relationship(
+            source_id=people[n % 5],
+            target_id=people[(n + 1 + n // 5) % 5],
+            kind="funds" if n % 2 else "collaborates",
+            intensity=1 + n % 4,
+            valid_from=date(2024, 2, 1 + n),
+            valid_to=date(2024, 6, 1) if n % 3 == 0 else None,
+            end_reason="It ended",
+        )
+    meeting = bulk.schedule_meeting(
+        kind="workshop", title="Kick-off", held_on=date(2024, 3, 1), held=True, attendees=people[:3]
+    )
+    bulk.make_commitment(
+        promisor_id=people[0],
+        what="Open the hall",
+        due=date(2024, 5, 1),
+        promisee_ids=people[1:3],
+        meeting_id=meeting,
+        outcome=("fulfilled", date(2024, 4, 1), "Opened"),
+    )
+    bulk.make_commitment(
+        promisor_id=people[3], what="Report back", due=date(2099, 9, 1), to_change_group=True
+    )
+    bulk.flush()
+    return people
+
+
+def _stored(app: CivicWeave) -> list[tuple[int, str, int, str, dict[str, Any]]]:
+    """(notification id, topic, version, aggregate, state) of every event, the state
+    decoded and its timestamp dropped; every id, random or not, is replaced by its order of
+    first appearance (the two paths draw different random ids, in the same order)."""
+    names: dict[str, str] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        return names.setdefault(match.group(0), f"id-{len(names)}")
+
+    out = []
+    for n in app.recorder.select_notifications(1, 10_000):
+        state = json.loads(n.state)
+        del state["timestamp"]
+        aggregate = HEX_ID.sub(rename, UUID(str(n.originator_id)).hex)
+        renamed = json.loads(HEX_ID.sub(rename, json.dumps(state, sort_keys=True)))
+        out.append((n.id, n.topic, n.originator_version, aggregate, renamed))
+    return out
+
+
+@pytest.fixture
+def plain() -> Iterator[CivicWeave]:
+    """An application on a fresh SQLite store, for ``_plain_import``."""
+    application = CivicWeave(environment("sqlite://"))
+    yield application
+    application.close()
+
+
+def _plain_import(app: CivicWeave) -> list[UUID]:
+    """``_import`` through the class calls and ``app.events`` (eventsourcing's recorder)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(domain.importing, "create", _class_call)
+        patch.setattr(domain.importing, "batch_events", lambda mapper, recorder: None)
+        return _import(app)
+
+
+def test_the_fast_path_stores_the_events_the_plain_path_stores(app: CivicWeave, plain: CivicWeave) -> None:
+    _import(app)
+    _plain_import(plain)
+    fast = _stored(app)
+
+    assert len(fast) == 24  # 1 locality, 6 stakeholder, 11 relationship, 3 meeting, 3 commitment events
+    assert [row[0] for row in fast] == list(range(1, len(fast) + 1))
+    assert fast == _stored(plain)
+
+
+def test_imported_aggregates_read_back_as_the_plain_path_built_them(
+    app: CivicWeave, plain: CivicWeave
+) -> None:
+    for application, imported in ((app, _import), (plain, _plain_import)):
+        people = imported(application)
+        application.rename_locality(SLUG, "Bulkville again", "", actor="t")
+        application.archive_stakeholder(SLUG, people[4], reason="closed", actor="t")
+
+    assert _stored(app) == _stored(plain)
+
+
+def test_the_batch_recorder_returns_the_notification_ids_it_stored(app: CivicWeave) -> None:
+    app.register_locality(SLUG, "Bulkville", actor="setup")
+    bulk = BulkImport(app, SLUG, actor="importer")
+    keys = [bulk.register_stakeholder(kind="group", sector="vcse", name=f"G{n}") for n in range(5)]
+    aggregates = list(bulk._pending.values())
+    bulk._pending.clear()
+
+    receipt: Receipt = app.commit(*aggregates, events=batch_events(app.mapper, app.recorder))
+
+    stored = app.recorder.select_notifications(1, 100)
+    assert receipt.position == stored[-1].id == app.recorder.max_notification_id()
+    assert [n.originator_id for n in stored[1:]] == keys
