@@ -29,6 +29,9 @@ def node_records(G: Any, *, summary: bool = False) -> tuple[list[Record], dict[H
 
     Stakeholders are sized by betweenness; the groups of a `summary` by their members.
     vis ids are indices, not stakeholder ids, so each edge costs a few bytes, not two UUIDs.
+    A group's record carries its ``title``; a stakeholder's carries the fields its tooltip
+    is written from in the browser (name, sector, betweenness, broker, bridge and the
+    node's own ``tooltip`` as ``details``), so the page does not repeat them per node.
     """
     size_by = "members" if summary else "betweenness"
     largest = max((_number(d.get(size_by)) for _, d in G.nodes(data=True)), default=0.0)
@@ -36,14 +39,15 @@ def node_records(G: Any, *, summary: bool = False) -> tuple[list[Record], dict[H
     records, index = [], {}
     for i, (node, data) in enumerate(G.nodes(data=True)):
         index[node] = i
-        label = str(data.get("label", node))
         record: Record = {
-            "id": i,
-            "label": label,
+            "label": str(data.get("label", node)),
             "group": _sector(data),
             "size": _node_size(_number(data.get(size_by)), largest),
-            "title": str(data.get("tooltip", "")) if summary else node_tooltip(label, data),
         }
+        if summary:
+            record["title"] = str(data.get("tooltip", ""))
+        else:
+            record.update(_tooltip_fields(data))
         if data.get("broker"):
             # A node's colour replaces its group's whole colour, so it must be complete.
             record["color"] = node_colour(colours[record["group"]], border=INK)
@@ -55,27 +59,61 @@ def node_records(G: Any, *, summary: bool = False) -> tuple[list[Record], dict[H
     return records, index
 
 
-def edge_records(G: Any, index: Mapping[Hashable, int], *, relative: bool = False) -> list[Record]:
-    """One record per edge: width by intensity (or weight), tooltip, bridges dashed.
+def _tooltip_fields(data: Mapping[str, Any]) -> Record:
+    fields: Record = {}
+    if data.get("betweenness") is not None:
+        fields["betweenness"] = round(_number(data["betweenness"]), 3)
+    if data.get("broker"):
+        fields["broker"] = True
+    if data.get("bridge"):
+        fields["bridge"] = True
+    if data.get("tooltip"):
+        fields["details"] = str(data["tooltip"])
+    return fields
 
-    With `relative`, widths follow the square root of weight / largest weight, for
-    summaries whose weights run into the hundreds.
+
+def edge_table(G: Any, index: Mapping[Hashable, int], *, relative: bool = False) -> Record:
+    """Every edge as three numbers, ``from``, ``to`` and ``style``, in ``G.edges`` order.
+
+    ``styles`` holds each distinct look once (width by intensity or weight, tooltip,
+    bridges dashed) and ``style`` indexes it. ``from`` is written as the step from the
+    previous edge's first end: edges come grouped by node, so most steps are 0. With
+    `relative`, widths follow the square root of weight / largest weight, for summaries
+    whose weights run into the hundreds.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([("a", "b"), ("a", "c"), ("b", "c")])
+    >>> table = edge_table(G, {"a": 0, "b": 1, "c": 2})
+    >>> table["from"], table["to"], table["style"], table["styles"]
+    ([0, 0, 1], [1, 2, 2], [0, 0, 0], [{'width': 1}])
     """
     heaviest = max((_number(w) for _, _, w in G.edges(data="weight")), default=0.0)
-    records = []
+    starts, ends, codes = [], [], []
+    styles: dict[tuple[float, str, bool], int] = {}
+    previous = 0
     for u, v, data in G.edges(data=True):
         width = edge_width(data)
         if relative and heaviest > 0:
             width = 1 + (MAX_EDGE_WIDTH - 1) * math.sqrt(_number(data.get("weight")) / heaviest)
-        record: Record = {"from": index[u], "to": index[v], "width": round(width, 1)}
-        title = edge_tooltip(data)
-        if title:
-            record["title"] = title
-        if data.get("bridge"):
-            record["dashes"] = True
-            record["color"] = {"color": INK}
-        records.append(record)
-    return records
+        key = (round(width, 1), edge_tooltip(data), bool(data.get("bridge")))
+        start = index[u]
+        starts.append(start - previous)
+        ends.append(index[v])
+        codes.append(styles.setdefault(key, len(styles)))
+        previous = start
+    return {"from": starts, "to": ends, "style": codes, "styles": [_edge_style(*key) for key in styles]}
+
+
+def _edge_style(width: float, title: str, bridge: bool) -> Record:
+    style: Record = {"width": int(width) if width.is_integer() else width}
+    if title:
+        style["title"] = title
+    if bridge:
+        style["dashes"] = True
+        style["color"] = {"color": INK}
+    return style
 
 
 def edge_width(data: Mapping[str, Any]) -> float:
@@ -94,29 +132,6 @@ def edge_width(data: Mapping[str, Any]) -> float:
     else:
         steps = math.log2(max(_number(data.get("weight", 1)), 1.0))
     return min(1.0 + 1.5 * steps, MAX_EDGE_WIDTH)
-
-
-def node_tooltip(label: str, data: Mapping[str, Any]) -> str:
-    """Plain text; vis-network shows a string title as text (innerText), never as HTML.
-
-    Examples
-    --------
-    >>> print(node_tooltip("Food bank", {"sector": "vcse", "betweenness": 0.5, "tooltip": "Van"}))
-    Food bank (VCSE / VCFSE)
-    Betweenness 0.500
-    Van
-    """
-    sector = _sector(data)
-    lines = [f"{label} ({SECTOR_LABELS.get(sector, sector)})"]
-    if data.get("betweenness") is not None:
-        lines.append(f"Betweenness {_number(data['betweenness']):.3f}")
-    if data.get("broker"):
-        lines.append("Broker: links stakeholders who are not linked to each other")
-    if data.get("bridge"):
-        lines.append("Bridge: removing it would split the network")
-    if data.get("tooltip"):
-        lines.append(str(data["tooltip"]))
-    return "\n".join(lines)
 
 
 def edge_tooltip(data: Mapping[str, Any]) -> str:
@@ -178,22 +193,26 @@ def as_table(records: list[Record]) -> Record:
     """Records as columns and rows: about half the bytes of a list of objects.
 
     Columns are ordered by how many records have them, rows lose trailing nulls, whole
-    floats lose their ".0", and string columns with few distinct values are coded as
-    indices into ``lookup``.
+    floats lose their ".0", and in columns of strings each string that occurs more than
+    once is written as its index in the column's ``lookup`` (the most common first);
+    a string that occurs once stays as it is. A row's position is its record's vis id.
 
     Examples
     --------
-    >>> as_table([{"id": 0, "group": "vcse"}, {"id": 1, "group": "vcse", "x": 2}])
-    {'columns': ['id', 'group', 'x'], 'rows': [[0, 0], [1, 0, 2]], 'lookup': {'group': ['vcse']}}
+    >>> as_table([{"label": "a", "group": "vcse"}, {"label": "b", "group": "vcse", "x": 2.0}])
+    {'columns': ['label', 'group', 'x'], 'rows': [['a', 0], ['b', 0, 2]], 'lookup': {'group': ['vcse']}}
     """
     counts = Counter(key for record in records for key in record)
     columns = sorted(counts, key=lambda c: -counts[c])
-    candidates = {c: _distinct_strings(records, c) for c in columns}
-    lookup = {c: values for c, values in candidates.items() if values is not None}
+    candidates = {c: _repeated_strings(records, c) for c in columns}
+    lookup = {c: values for c, values in candidates.items() if values}
     codes = {c: {value: i for i, value in enumerate(values)} for c, values in lookup.items()}
     rows = []
     for record in records:
-        row = [codes[c][record[c]] if c in codes and c in record else record.get(c) for c in columns]
+        row = [
+            codes[c].get(record[c], record[c]) if c in codes and c in record else record.get(c)
+            for c in columns
+        ]
         row = [int(v) if isinstance(v, float) and v.is_integer() else v for v in row]
         while row and row[-1] is None:
             row.pop()
@@ -201,12 +220,12 @@ def as_table(records: list[Record]) -> Record:
     return {"columns": columns, "rows": rows, "lookup": lookup}
 
 
-def _distinct_strings(records: list[Record], column: str) -> list[str] | None:
+def _repeated_strings(records: list[Record], column: str) -> list[str] | None:
     values = [r[column] for r in records if column in r]
     if not all(isinstance(v, str) for v in values):
         return None
-    distinct = list(dict.fromkeys(values))
-    return distinct if len(distinct) * 4 <= len(values) or len(distinct) == 1 else None
+    counts = Counter(values)
+    return [value for value, count in counts.most_common() if count > 1]
 
 
 def _node_size(value: float, largest: float) -> float:

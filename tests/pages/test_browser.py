@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from domain.vocabulary import SECTOR_LABELS
 from tests.pages.conftest import HOME, LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -114,6 +115,44 @@ def test_the_network_page_draws_every_stakeholder_without_errors(
     page.screenshot(path=str(artifacts_dir / "pages-network.png"), full_page=True)
 
     assert drawn == expected > 0
+    assert page.problems == []
+
+
+def test_hovering_a_stakeholder_on_the_network_shows_its_name_sector_and_assets(
+    page: Any, live_server: LiveServer
+) -> None:
+    state = live_server.runtime.reader.state(HOME)
+    day = live_server.runtime.reader.today()
+    someone = min(
+        (s for s in state.stakeholders.values() if s.assets and s.status == "active"), key=lambda s: s.name
+    )
+    sign_in(page, live_server.tokens["lead"])
+    nav(page, "Network").click()
+    page.wait_for_selector("#civicweave-network[data-drawn='true']", timeout=60_000)
+    page.evaluate("window.civicweaveNetwork.stopSimulation()")  # so the node stays under the pointer
+    page.locator("#civicweave-network").scroll_into_view_if_needed()
+    x, y = page.evaluate(
+        """(name) => {
+            const network = window.civicweaveNetwork;
+            const node = network.body.data.nodes.get({filter: (n) => n.label === name})[0];
+            const box = document.getElementById("civicweave-network").getBoundingClientRect();
+            const at = network.canvasToDOM(network.getPosition(node.id));
+            return [box.left + at.x, box.top + at.y];
+        }""",
+        someone.name,
+    )
+    page.mouse.move(x, y)
+    tooltip = page.wait_for_selector("div.vis-tooltip", state="visible").inner_text()
+    sector = state.sector_of(someone.id, day)
+    betweenness = live_server.runtime.reader.figures(HOME)["betweenness"]["values"][someone.id]
+
+    assert tooltip.splitlines()[:2] == [
+        f"{someone.name} ({SECTOR_LABELS[sector]})",
+        f"Betweenness {betweenness:.3f}",
+    ]
+    for _, description in someone.assets.values():
+        assert description in tooltip
+    assert "Open commitments: " in tooltip
     assert page.problems == []
 
 

@@ -46,14 +46,14 @@ def test_nodes_are_coloured_by_sector_sized_by_betweenness_and_brokers_marked(si
     )
 
 
-def test_tooltips_name_the_assets_and_the_open_commitments(site: Site) -> None:
+def test_tooltip_details_name_the_assets_and_the_open_commitments(site: Site) -> None:
     state = site.runtime.reader.state(HOME)
     day = site.runtime.reader.today()
     promisor = next(
         state.stakeholders[c.promisor[-1][1]] for c in state.commitments.values() if c.state(day) == "overdue"
     )
     nodes, _ = nodes_and_edges(site.client("lead").get(NETWORK).text)
-    tooltip = next(n["title"] for n in nodes if n["label"] == promisor.name)
+    tooltip = next(n["details"] for n in nodes if n["label"] == promisor.name)
 
     assert "Assets: " in tooltip and "Open commitments: " in tooltip and "overdue" in tooltip
     for _, description in promisor.assets.values():

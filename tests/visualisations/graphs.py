@@ -41,18 +41,28 @@ def page_data(page: str) -> dict[str, Any]:
 
 
 def records(table: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows back to vis records, as the page's script does."""
+    """Node rows back to vis records, as the page's script does (tooltips aside: those
+    are written in the browser, see test_network_in_browser)."""
     out = []
-    for row in table["rows"]:
-        record = {}
+    for i, row in enumerate(table["rows"]):
+        record: dict[str, Any] = {"id": i}
         for column, value in zip(table["columns"], row, strict=False):
             if value is not None:
                 lookup = table["lookup"].get(column)
-                record[column] = lookup[value] if lookup else value
+                record[column] = lookup[value] if lookup and isinstance(value, int) else value
         out.append(record)
+    return out
+
+
+def edge_records(table: dict[str, Any]) -> list[dict[str, Any]]:
+    """The compact edge columns back to vis records, as the page's script does."""
+    out, start = [], 0
+    for step, end, style in zip(table["from"], table["to"], table["style"], strict=True):
+        start += step
+        out.append({"from": start, "to": end, **table["styles"][style]})
     return out
 
 
 def nodes_and_edges(page: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     data = page_data(page)
-    return records(data["nodes"]), records(data["edges"])
+    return records(data["nodes"]), edge_records(data["edges"])

@@ -55,7 +55,7 @@ def test_a_malicious_label_tooltip_and_title_cannot_become_markup() -> None:
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
     nodes, _ = nodes_and_edges(page)
     evil = next(n for n in nodes if n["label"] == MALICIOUS)
-    assert evil["title"].endswith(MALICIOUS)  # intact text, shown by vis-network as text
+    assert evil["details"] == MALICIOUS  # intact text, shown by vis-network as text
 
 
 def test_the_container_and_the_data_carry_the_node_and_edge_counts(small_page: str) -> None:
@@ -65,7 +65,7 @@ def test_the_container_and_the_data_carry_the_node_and_edge_counts(small_page: s
     assert f'data-node-count="{G.number_of_nodes()}"' in small_page
     assert f'data-edge-count="{G.number_of_edges()}"' in small_page
     assert (len(nodes), len(edges)) == (G.number_of_nodes(), G.number_of_edges())
-    assert {n["id"] for n in nodes} == set(range(40))
+    assert [n["id"] for n in nodes] == list(range(40))
 
 
 def test_physics_is_on_up_to_the_threshold_and_nodes_find_their_own_place(small_page: str) -> None:
@@ -147,14 +147,24 @@ def test_brokers_bridges_and_bridge_ties_are_marked() -> None:
     assert "Thick dark border: broker" in page and "Diamond: bridge" in page
 
 
-def test_tooltips_say_the_sector_the_kinds_and_the_intensity() -> None:
+def test_nodes_carry_what_their_tooltips_are_written_from_and_edges_their_tooltips() -> None:
     G = nx.Graph()
-    G.add_node("a", label="Food bank", sector="vcse", tooltip="Assets: van")
-    G.add_node("b", label="GP surgery", sector="health")
+    G.add_node("a", label="Food bank", sector="vcse", tooltip="Assets: van", betweenness=0.12345)
+    G.add_node("b", label="GP surgery", sector="health", broker=True, bridge=True)
     G.add_edge("a", "b", intensity=3, kinds=("refers_to",))
-    nodes, edges = nodes_and_edges(render_network(G, title="t"))
+    page = render_network(G, title="t")
+    nodes, edges = nodes_and_edges(page)
 
-    assert nodes[0]["title"] == "Food bank (VCSE / VCFSE)\nAssets: van"
+    assert page_data(page)["sectors"] == {"health": "Health (NHS)", "vcse": "VCSE / VCFSE"}
+    assert nodes[0] == {
+        "id": 0,
+        "label": "Food bank",
+        "group": "vcse",
+        "size": 36,
+        "betweenness": 0.123,
+        "details": "Assets: van",
+    }
+    assert nodes[1]["broker"] is True and nodes[1]["bridge"] is True and "title" not in nodes[1]
     assert edges[0]["title"] == "refers to: coordination (3 of 4)"
 
 
@@ -223,3 +233,27 @@ def test_a_height_that_is_not_a_plain_css_length_is_refused() -> None:
 def test_an_empty_network_still_renders() -> None:
     page = render_network(nx.Graph(), title="Nobody yet")
     assert 'data-node-count="0"' in page and nodes_and_edges(page) == ([], [])
+
+
+def test_above_the_edge_threshold_the_page_draws_the_lines_itself() -> None:
+    G = stakeholder_graph(40)  # 200 edges
+    at, above = (render_network(G, title="t", edge_threshold=t) for t in (200, 199))
+
+    assert page_data(at)["lines"] is False and "pick out its links" not in at
+    assert page_data(above)["lines"] is True and "Click a stakeholder to pick out its links" in above
+    assert nodes_and_edges(at) == nodes_and_edges(above)
+
+
+def test_the_page_of_20000_stakeholders_and_200000_links_stays_under_6_mb() -> None:
+    G = stakeholder_graph(20_000, edges_per_node=10)
+    for i, (_, data) in enumerate(G.nodes(data=True)):
+        if i % 2:  # half the stakeholders with assets and commitments of their own
+            data["tooltip"] = (
+                f"Assets: venue: the hall of organisation {i}\nOpen commitments: 1\n• Report {i}"
+            )
+    page = render_network(G, title="A city", communities=[set(list(G)[i::40]) for i in range(40)])
+    nodes, edges = nodes_and_edges(page)
+
+    assert len(page.encode()) < 6_000_000
+    assert (len(nodes), len(edges)) == (20_000, 200_000)
+    assert nodes[1]["details"].endswith("• Report 1") and "x" in nodes[1]
