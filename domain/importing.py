@@ -19,7 +19,7 @@ from uuid import UUID, uuid4
 
 from domain.application import CivicWeave
 from domain.base import MAX_NAME, CivicAggregate, choice, not_before, scale, text
-from domain.bulk import create
+from domain.bulk import collector_paused, create
 from domain.commitment import FULFILLED, MISSED, WITHDRAWN, Commitment
 from domain.errors import InvalidInputError
 from domain.meeting import CANCELLED, Meeting, MeetingCancelledError
@@ -55,12 +55,14 @@ class BulkImport:
 
     def flush(self) -> None:
         """Save the pending aggregates in one transaction."""
-        if self._pending:
+        if not self._pending:
+            return
+        with collector_paused():
             self.app.personal.keys.put_many(self._keys.items())
             self._keys = self._sealer.keys = MemoryKeyStore()
             self.app.commit(*self._pending.values(), events=self._events)
-            self.saved += len(self._pending)
-            self._pending.clear()
+        self.saved += len(self._pending)
+        self._pending.clear()
 
     def _add(self, aggregate: CivicAggregate) -> None:
         self._pending[aggregate.id] = aggregate

@@ -4,6 +4,7 @@ by eventsourcing's recorders) stores, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import Iterator
@@ -142,3 +143,24 @@ def test_the_batch_recorder_returns_the_notification_ids_it_stored(app: CivicWea
     stored = app.recorder.select_notifications(1, 100)
     assert receipt.position == stored[-1].id == app.recorder.max_notification_id()
     assert [n.originator_id for n in stored[1:]] == keys
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_flush_leaves_the_garbage_collector_as_it_found_it(app: CivicWeave, enabled: bool) -> None:
+    app.register_locality(SLUG, "Bulkville", actor="setup")
+    bulk = BulkImport(app, SLUG, actor="importer")
+    bulk.register_stakeholder(kind="group", sector="vcse", name="G")
+    seen: list[bool] = []
+    commit = app.commit
+    app.commit = lambda *aggregates, events=None: (
+        seen.append(gc.isenabled()) or commit(*aggregates, events=events)
+    )  # type: ignore[method-assign]
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        bulk.flush()
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+
+    assert seen == [False] and after is enabled and bulk.saved == 1
