@@ -242,6 +242,8 @@ def test_above_the_edge_threshold_the_page_draws_the_lines_itself() -> None:
     assert page_data(at)["lines"] is False and "pick out its links" not in at
     assert page_data(above)["lines"] is True and "Click a stakeholder to pick out its links" in above
     assert nodes_and_edges(at) == nodes_and_edges(above)
+    directed = render_network(nx.DiGraph(G.edges), title="t", edge_threshold=199)
+    assert "to the other; they show on the links of the stakeholder clicked." in directed
 
 
 def test_the_page_of_20000_stakeholders_and_200000_links_stays_under_6_mb() -> None:
