@@ -6,6 +6,7 @@ from datetime import date
 from uuid import uuid4
 
 import pytest
+from typer.testing import CliRunner
 
 from domain.application import CivicWeave
 from domain.commitment import Commitment
@@ -15,6 +16,7 @@ from domain.meeting import Meeting
 from domain.persistence import environment
 from domain.relationship import Relationship
 from domain.stakeholder import Stakeholder, StakeholderInactiveError
+from service.console import cli
 from service.io.csv_import import ImportKind
 from service.io.importing import ImportStoppedError, write_plan
 from tests.io.conftest import SLUG, Store
@@ -183,3 +185,15 @@ def test_a_write_stopped_part_way_names_the_row_and_keeps_the_batches_saved_befo
     assert "20 records were saved before this" in str(stopped.value)
     again = store.plan(ImportKind.RELATIONSHIPS, ("r.csv", relationships_csv(30, 40))).report
     assert again.present["relationships"] == 20
+
+
+def test_an_import_projected_and_chained_verifies_on_sqlite_and_postgres(store_on: Store) -> None:
+    store_on.load(ImportKind.STAKEHOLDERS, ("s.csv", stakeholders_csv(30)))
+    store_on.load(ImportKind.RELATIONSHIPS, ("r.csv", relationships_csv(30, 40)))  # and chained
+    total = store_on.app.recorder.max_notification_id()
+
+    result = CliRunner().invoke(cli, ["verify", "--database-url", store_on.url], env={"COLUMNS": "200"})
+
+    assert total is not None and total > 70
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"{total} events verified"
