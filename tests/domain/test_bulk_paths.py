@@ -17,9 +17,11 @@ import pytest
 import domain.importing
 from domain.application import CivicWeave, Receipt
 from domain.base import CivicAggregate
+from domain.errors import ConflictError, NotFoundError
 from domain.importing import BulkImport
 from domain.persistence import environment
 from domain.recorders import batch_events
+from domain.stakeholder import Stakeholder
 
 SLUG = "bulkville"
 HEX_ID = re.compile("[0-9a-f]{32}")
@@ -164,3 +166,20 @@ def test_a_flush_leaves_the_garbage_collector_as_it_found_it(app: CivicWeave, en
         (gc.enable if was else gc.disable)()
 
     assert seen == [False] and after is enabled and bulk.saved == 1
+
+
+def test_a_batch_that_conflicts_is_refused_whole_as_a_conflict(app: CivicWeave) -> None:
+    app.register_locality(SLUG, "Bulkville", actor="setup")
+    taken = app.register_stakeholder(SLUG, kind="group", sector="vcse", name="Already here", actor="t").id
+    before = app.recorder.max_notification_id()
+    bulk = BulkImport(app, SLUG, actor="importer")
+    first = bulk.register_stakeholder(kind="group", sector="vcse", name="New")
+    bulk.register_stakeholder(kind="group", sector="vcse", name="Same id", stakeholder_id=taken)
+
+    with pytest.raises(ConflictError):
+        bulk.flush()
+
+    assert app.recorder.max_notification_id() == before and bulk.saved == 0
+    with pytest.raises(NotFoundError):
+        app.load(Stakeholder, first, locality=SLUG)
+    assert app.load(Stakeholder, taken, locality=SLUG).name == "Already here"
