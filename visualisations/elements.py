@@ -92,18 +92,34 @@ def edge_table(G: Any, index: Mapping[Hashable, int], *, relative: bool = False)
     heaviest = max((_number(w) for _, _, w in G.edges(data="weight")), default=0.0)
     starts, ends, codes = [], [], []
     styles: dict[tuple[float, str, bool], int] = {}
+    # Thousands of edges share a few looks: each look is worked out once, from the
+    # attributes that edge_width and edge_tooltip read.
+    looks: dict[tuple[Any, ...], int] = {}
     previous = 0
     for u, v, data in G.edges(data=True):
-        width = edge_width(data)
-        if relative and heaviest > 0:
-            width = 1 + (MAX_EDGE_WIDTH - 1) * math.sqrt(_number(data.get("weight")) / heaviest)
-        key = (round(width, 1), edge_tooltip(data), bool(data.get("bridge")))
+        attributes = (
+            data.get("intensity"),
+            data.get("weight"),
+            tuple(data.get("kinds") or ()),
+            bool(data.get("bridge")),
+            data.get("tooltip"),
+        )
+        code = looks.get(attributes)
+        if code is None:
+            code = looks[attributes] = styles.setdefault(_look(data, relative, heaviest), len(styles))
         start = index[u]
         starts.append(start - previous)
         ends.append(index[v])
-        codes.append(styles.setdefault(key, len(styles)))
+        codes.append(code)
         previous = start
     return {"from": starts, "to": ends, "style": codes, "styles": [_edge_style(*key) for key in styles]}
+
+
+def _look(data: Mapping[str, Any], relative: bool, heaviest: float) -> tuple[float, str, bool]:
+    width = edge_width(data)
+    if relative and heaviest > 0:
+        width = 1 + (MAX_EDGE_WIDTH - 1) * math.sqrt(_number(data.get("weight")) / heaviest)
+    return round(width, 1), edge_tooltip(data), bool(data.get("bridge"))
 
 
 def _edge_style(width: float, title: str, bridge: bool) -> Record:
