@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 import inspect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar
@@ -29,10 +29,11 @@ A = TypeVar("A", bound=CivicAggregate)
 
 
 @cache
-def _init_parameters(cls: type[CivicAggregate]) -> tuple[str, ...]:
-    """The names ``mutate`` passes to the class's own ``__init__`` (the decorated function)."""
-    parameters = inspect.signature(cls.__init__).parameters
-    return tuple(name for name in parameters if name != "self")
+def _initialiser(cls: type[CivicAggregate]) -> tuple[Callable[..., None], bool]:
+    """The function the class's ``@event`` decorates as ``__init__``, and whether it takes
+    the aggregate's ``id`` (which ``mutate`` then gives it)."""
+    function: Callable[..., None] = cls.__init__  # the decorator returns it from the class
+    return function, "id" in inspect.signature(function).parameters
 
 
 def create(
@@ -41,7 +42,7 @@ def create(
     """A new ``cls`` created by an ``event_class`` event with ``fields``, the event pending.
 
     ``fields`` are the event's own fields (the event class checks them), which are the
-    parameters of the aggregate's ``__init__``, as for the class call.
+    parameters of the aggregate's ``__init__`` (besides ``id``), as for the class call.
     """
     originator_id = uuid4() if id is None else id
     created = event_class(
@@ -53,8 +54,11 @@ def create(
     )
     aggregate = cls.__new__(cls)
     aggregate.__base_init__(originator_id, cls.INITIAL_VERSION, created.timestamp)
-    state = {**fields, "id": originator_id}
-    aggregate.__init__(**{name: state[name] for name in _init_parameters(cls)})  # type: ignore[misc]
+    initialise, takes_id = _initialiser(cls)
+    if takes_id:
+        initialise(aggregate, id=originator_id, **fields)
+    else:
+        initialise(aggregate, **fields)
     created.apply(aggregate)
     aggregate.pending_events.append(created)
     return aggregate
