@@ -86,7 +86,7 @@ class Core(Application[UUID]):
         pass one with a ``domain.recorders`` batch recorder); by default ``self.events``.
         """
         try:
-            recordings = self._save_aggregates(aggregates, events or self.events)
+            recordings = self._save_aggregates(aggregates, self.events if events is None else events)
         except IntegrityError:
             raise ConflictError(
                 "someone else changed this record at the same moment; reload it and try again"
