@@ -58,8 +58,10 @@ class BulkImport:
         if not self._pending:
             return
         with collector_paused():
-            self.app.personal.keys.put_many(self._keys.items())
-            self._keys = self._sealer.keys = MemoryKeyStore()
+            keys = list(self._keys.items())
+            if keys:  # most batches (ties, meetings, organisations) have none: no transaction
+                self.app.personal.keys.put_many(keys)
+                self._keys = self._sealer.keys = MemoryKeyStore()
             self.app.commit(*self._pending.values(), events=self._events)
         self.saved += len(self._pending)
         self._pending.clear()
