@@ -7,11 +7,12 @@ Figures ignore edge weights. A stakeholder's sector is its node attribute ``sect
 
 from __future__ import annotations
 
+from projections.figures._graphs import Rated, Ties, in_edge_order
 from projections.figures.bridges import Bridges, bridges
-from projections.figures.brokerage import ROLES, Roles, brokerage
+from projections.figures.brokerage import ROLES, Roles, arc_brokerage, brokerage
 from projections.figures.centrality import Betweenness, betweenness, reach
 from projections.figures.communities import Communities, communities
-from projections.figures.network import network_figures
+from projections.figures.network import network_figures, ties_figures
 from projections.figures.ratings import Ratings, trust_ratings, value_ratings
 from projections.figures.sectors import (
     EIIndex,
@@ -35,8 +36,11 @@ __all__ = [
     "Bridges",
     "Communities",
     "EIIndex",
+    "Rated",
     "Ratings",
     "Roles",
+    "Ties",
+    "arc_brokerage",
     "betweenness",
     "bridges",
     "brokerage",
@@ -46,6 +50,7 @@ __all__ = [
     "degree_centralization",
     "density",
     "ei_index",
+    "in_edge_order",
     "isolates",
     "largest_component_share",
     "missing_sectors",
@@ -53,6 +58,7 @@ __all__ = [
     "reach",
     "sector_assortativity",
     "sector_mixing",
+    "ties_figures",
     "trust_ratings",
     "value_ratings",
 ]

@@ -1,12 +1,15 @@
-"""The two forms a graph takes while its figures are computed.
+"""The forms a graph takes while its figures are computed.
 
-Figures read networkx graphs from the network projection. The heavy ones (betweenness,
-communities, reach, bridges) run in igraph, so a graph is numbered once, in its own node
-order, and converted once; `network_figures` shares that conversion between them.
+Figures read networkx graphs from the network projection. `network_figures` first
+reads a graph once into `Ties`, plain lists of what the figures need, which the network
+projection can also build straight from a locality's state without a networkx graph.
+The heavy figures (betweenness, communities, reach, bridges) run in igraph, so a graph is
+numbered once, in its own node order, and converted once (`Indexed`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -14,11 +17,83 @@ import igraph as ig
 import networkx as nx
 
 StakeholderId: TypeAlias = str
+Pair: TypeAlias = tuple[StakeholderId, StakeholderId]
 
 
 def undirected(G: nx.Graph) -> nx.Graph:
     """G itself, or the undirected view of a directed G (a tie whichever way it points)."""
     return G.to_undirected(as_view=True) if G.is_directed() else G
+
+
+@dataclass(frozen=True, slots=True)
+class Rated:
+    """An edge (an arc, in a directed graph) with a trust or a value rating."""
+
+    u: StakeholderId
+    v: StakeholderId
+    trust: float | None
+    value: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Ties:
+    """A graph as the figures of `network_figures` read it.
+
+    ``pairs`` holds each tie once, whichever way it points, in the order networkx gives
+    the edges of the (undirected view of the) graph: sums over them then add up in the
+    same order. ``arcs`` holds the arcs of a directed graph, None for an undirected one.
+    """
+
+    nodes: list[StakeholderId]
+    sector: dict[StakeholderId, str]
+    pairs: list[Pair]
+    arcs: list[Pair] | None
+    rated: list[Rated]
+
+    @property
+    def edges(self) -> int:
+        """The number of edges, or of arcs of a directed graph."""
+        return len(self.pairs if self.arcs is None else self.arcs)
+
+
+def ties_of(G: nx.Graph) -> Ties:
+    """Read a networkx graph whose every node has a ``sector``."""
+    sector: dict[StakeholderId, str] = {v: data["sector"] for v, data in G.nodes(data=True)}
+    arcs = list(G.edges()) if G.is_directed() else None
+    return Ties(list(G), sector, list(undirected(G).edges()), arcs, rated(G))
+
+
+def rated(G: nx.Graph) -> list[Rated]:
+    """The edges of G with a ``trust`` or a ``value`` rating, in edge order."""
+    return [
+        Rated(u, v, data.get("trust"), data.get("value"))
+        for u, v, data in G.edges(data=True)
+        if data.get("trust") is not None or data.get("value") is not None
+    ]
+
+
+def in_edge_order(nodes: Iterable[StakeholderId], added: Iterable[Pair]) -> list[Pair]:
+    """The edges of a networkx Graph with these nodes and these edges added in this
+    order (each once, no self-loops), in the order its ``edges()`` would give them.
+
+    Examples
+    --------
+    >>> G = nx.Graph()
+    >>> G.add_nodes_from("abcd")
+    >>> G.add_edges_from([("c", "d"), ("a", "c"), ("b", "a")])
+    >>> in_edge_order("abcd", [("c", "d"), ("a", "c"), ("b", "a")]) == list(G.edges())
+    True
+    """
+    adjacent: dict[StakeholderId, list[StakeholderId]] = {v: [] for v in nodes}
+    for u, v in added:
+        adjacent[u].append(v)
+        adjacent[v].append(u)
+    seen: set[StakeholderId] = set()
+    ordered: list[Pair] = []
+    for u, neighbours in adjacent.items():
+        ordered.extend((u, v) for v in neighbours if v not in seen)
+        seen.add(u)
+    return ordered
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +112,20 @@ class Indexed:
 def index(G: nx.Graph) -> Indexed:
     """Number the nodes of G and convert it to igraph."""
     nodes = list(G)
+    return _indexed(nodes, G.edges(), directed=G.is_directed())
+
+
+def index_ties(ties: Ties) -> Indexed:
+    """Number the nodes of a graph read into `Ties` and convert it to igraph."""
+    if ties.arcs is None:
+        return _indexed(ties.nodes, ties.pairs, directed=False)
+    return _indexed(ties.nodes, ties.arcs, directed=True)
+
+
+def _indexed(nodes: list[StakeholderId], edges: Iterable[Pair], *, directed: bool) -> Indexed:
     position = {v: i for i, v in enumerate(nodes)}
-    pairs = [(position[u], position[v]) for u, v in G.edges()]
-    if not G.is_directed():
+    pairs = [(position[u], position[v]) for u, v in edges]
+    if not directed:
         return Indexed(nodes, ig.Graph(len(nodes), pairs), None)
     arcs = ig.Graph(len(nodes), pairs, directed=True)
     return Indexed(nodes, arcs.as_undirected(mode="collapse"), arcs)

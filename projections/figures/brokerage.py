@@ -16,12 +16,12 @@ liaison        a, v, b all different  mediates between two other sectors
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Collection, Container, Iterable, Mapping
 from typing import TypedDict
 
 import networkx as nx
 
-from projections.figures._graphs import StakeholderId
+from projections.figures._graphs import Pair, StakeholderId
 
 ROLES: tuple[str, ...] = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 
@@ -66,16 +66,39 @@ def brokerage(D: nx.DiGraph) -> dict[StakeholderId, Roles]:
     if not D.is_directed():
         raise nx.NetworkXNotImplemented("brokerage needs a directed graph")
     sector: dict[StakeholderId, str] = {v: data["sector"] for v, data in D.nodes(data=True)}
-    reaches = dict(D.adjacency())
+    return _brokerage(sector, dict(D.adjacency()), D.pred)
+
+
+def arc_brokerage(sector: dict[StakeholderId, str], arcs: Iterable[Pair]) -> dict[StakeholderId, Roles]:
+    """`brokerage` of the directed graph of these arcs (each once) on the nodes of ``sector``.
+
+    Examples
+    --------
+    >>> arc_brokerage({"a": "health", "v": "vcse", "b": "housing"}, [("a", "v"), ("v", "b")])["v"]
+    {'coordinator': 0, 'itinerant': 0, 'gatekeeper': 0, 'representative': 0, 'liaison': 1}
+    """
+    succ: dict[StakeholderId, set[StakeholderId]] = {v: set() for v in sector}
+    pred: dict[StakeholderId, list[StakeholderId]] = {v: [] for v in sector}
+    for u, v in arcs:
+        succ[u].add(v)
+        pred[v].append(u)
+    return _brokerage(sector, succ, pred)
+
+
+def _brokerage(
+    sector: dict[StakeholderId, str],
+    succ: Mapping[StakeholderId, Collection[StakeholderId]],
+    pred: Mapping[StakeholderId, Iterable[StakeholderId]],
+) -> dict[StakeholderId, Roles]:
     return {
         v: _roles(
-            sector[v],
-            [a for a in D.pred[v] if a != v],
-            [(b, sector[b]) for b in reaches[v] if b != v],
-            reaches,
+            own,
+            [a for a in pred[v] if a != v],
+            [(b, sector[b]) for b in succ[v] if b != v],
+            succ,
             sector,
         )
-        for v in D
+        for v, own in sector.items()
     }
 
 
@@ -83,7 +106,7 @@ def _roles(
     own: str,
     sources: list[StakeholderId],
     onward: list[tuple[StakeholderId, str]],
-    reaches: dict[StakeholderId, Container[StakeholderId]],
+    reaches: Mapping[StakeholderId, Container[StakeholderId]],
     sector: dict[StakeholderId, str],
 ) -> Roles:
     # The innermost loop of the figures: kept flat, as it runs once per two-path.

@@ -8,27 +8,21 @@ from typing import Any
 import networkx as nx
 
 from domain.vocabulary import DEFAULT_SECTORS
-from projections.figures._graphs import index
+from projections.figures._graphs import StakeholderId, Ties, index_ties, ties_of
 from projections.figures.bridges import _bridges
-from projections.figures.brokerage import brokerage
+from projections.figures.brokerage import Roles, brokerage
 from projections.figures.centrality import EXACT_UP_TO, SAMPLE_SIZE, _betweenness, _reach
 from projections.figures.communities import _communities
-from projections.figures.ratings import trust_ratings, value_ratings
+from projections.figures.ratings import _ratings
 from projections.figures.sectors import (
     _cross_sector_share,
     _ei_index,
+    _missing_sectors,
     _sector_assortativity,
     _sector_mixing,
-    _tally,
-    missing_sectors,
+    _tally_ties,
 )
-from projections.figures.structure import (
-    components,
-    degree_centralization,
-    density,
-    isolates,
-    largest_component_share,
-)
+from projections.figures.structure import _structure
 
 
 def network_figures(
@@ -64,26 +58,46 @@ def network_figures(
     >>> figures["density"], figures["cross_sector_share"], figures["betweenness"]["values"]
     (0.6666666666666666, 0.5, {'a': 0.0, 'b': 1.0, 'c': 0.0})
     """
-    ix = index(G)
-    tally = _tally(G)
+    roles = None if directed is None else brokerage(directed)
+    return ties_figures(ties_of(G), roles=roles, sectors=sectors, seed=seed)
+
+
+def ties_figures(
+    ties: Ties,
+    *,
+    roles: dict[StakeholderId, Roles] | None,
+    sectors: Sequence[str] = DEFAULT_SECTORS,
+    seed: int = 42,
+) -> dict[str, Any]:
+    """`network_figures` of a graph read into `Ties`, with its brokerage roles given.
+
+    The network projection calls this with ties it reads straight from a locality's
+    state, without building a networkx graph; `network_figures` with those of a graph.
+
+    Examples
+    --------
+    >>> from projections.figures import Ties
+    >>> ties = Ties(["a", "b"], {"a": "health", "b": "faith"}, [("a", "b")], None, [])
+    >>> ties_figures(ties, roles=None)["cross_sector_share"]
+    1.0
+    """
+    ix = index_ties(ties)
+    tally = _tally_ties(ties.sector, ties.pairs)
+    trust, value = _ratings(ties.nodes, ties.rated)
     return {
-        "nodes": G.number_of_nodes(),
-        "edges": G.number_of_edges(),
-        "density": density(G),
-        "components": components(G),
-        "isolates": isolates(G),
-        "largest_component_share": largest_component_share(G),
-        "degree_centralization": degree_centralization(G),
+        "nodes": len(ties.nodes),
+        "edges": ties.edges,
+        **_structure(ix, edges=ties.edges, directed=ties.arcs is not None),
         "betweenness": _betweenness(ix, exact_up_to=EXACT_UP_TO, sample_size=SAMPLE_SIZE, seed=seed),
         "cross_sector_share": _cross_sector_share(tally),
         "ei_index": _ei_index(tally, sectors),
         "sector_mixing": _sector_mixing(tally, sectors),
         "sector_assortativity": _sector_assortativity(tally),
-        "brokerage": None if directed is None else brokerage(directed),
+        "brokerage": roles,
         "bridges": _bridges(ix),
         "communities": _communities(ix, seed=seed),
         "reach": _reach(ix),
-        "missing_sectors": missing_sectors(G, sectors=sectors),
-        "trust": trust_ratings(G),
-        "value": value_ratings(G),
+        "missing_sectors": _missing_sectors(set(ties.sector.values()), sectors),
+        "trust": trust,
+        "value": value,
     }

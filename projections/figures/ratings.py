@@ -11,7 +11,7 @@ from typing import TypedDict
 
 import networkx as nx
 
-from projections.figures._graphs import StakeholderId
+from projections.figures._graphs import Rated, StakeholderId, rated
 
 
 class Ratings(TypedDict):
@@ -51,16 +51,38 @@ def value_ratings(G: nx.Graph) -> Ratings:
 
 
 def _mean_ratings(G: nx.Graph, attribute: str) -> Ratings:
-    given: dict[StakeholderId, list[float]] = {v: [] for v in G}
-    every: list[float] = []
-    for u, v, data in G.edges(data=True):
-        rating = data.get(attribute)
+    trust, value = _ratings(list(G), rated(G))
+    return trust if attribute == "trust" else value
+
+
+def _ratings(nodes: list[StakeholderId], edges: list[Rated]) -> tuple[Ratings, Ratings]:
+    """Trust and value ratings from the rated edges, in one pass."""
+    trust = _Means(nodes)
+    value = _Means(nodes)
+    for edge in edges:
+        trust.add(edge.u, edge.v, edge.trust)
+        value.add(edge.u, edge.v, edge.value)
+    return trust.ratings(), value.ratings()
+
+
+class _Means:
+    """The ratings given, per stakeholder and in all; means with fsum (order-free)."""
+
+    __slots__ = ("every", "given")
+
+    def __init__(self, nodes: list[StakeholderId]) -> None:
+        self.given: dict[StakeholderId, list[float]] = {v: [] for v in nodes}
+        self.every: list[float] = []
+
+    def add(self, u: StakeholderId, v: StakeholderId, rating: float | None) -> None:
         if rating is None:
-            continue
-        every.append(rating)
-        given[u].append(rating)
-        given[v].append(rating)
-    return {
-        "network": fmean(every) if every else None,
-        "by_stakeholder": {v: fmean(r) if r else None for v, r in given.items()},
-    }
+            return
+        self.every.append(rating)
+        self.given[u].append(rating)
+        self.given[v].append(rating)
+
+    def ratings(self) -> Ratings:
+        return {
+            "network": fmean(self.every) if self.every else None,
+            "by_stakeholder": {v: fmean(r) if r else None for v, r in self.given.items()},
+        }

@@ -7,14 +7,14 @@ given, followed by any sector of the locality's own, alphabetically.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
 import networkx as nx
 
 from domain.vocabulary import DEFAULT_SECTORS
-from projections.figures._graphs import StakeholderId, undirected
+from projections.figures._graphs import Pair, StakeholderId, undirected
 
 
 class EIIndex(TypedDict):
@@ -47,20 +47,26 @@ class _Tally:
 
 def _tally(G: nx.Graph) -> _Tally:
     U = undirected(G)
-    sector: dict[StakeholderId, str] = {v: data["sector"] for v, data in U.nodes(data=True)}
-    across: dict[StakeholderId, int] = {}
-    within: dict[StakeholderId, int] = {}
-    for v, neighbours in U.adjacency():
-        own = sector[v]
-        same = 0
-        for u in neighbours:
-            if sector[u] == own:
-                same += 1
-        within[v] = same
-        across[v] = len(neighbours) - same
-    ends = ((sector[u], sector[v]) for u, v in U.edges())
-    pairs = Counter((a, b) if a <= b else (b, a) for a, b in ends)
-    return _Tally(sector, pairs, across, within)
+    return _tally_ties({v: data["sector"] for v, data in U.nodes(data=True)}, U.edges())
+
+
+def _tally_ties(sector: dict[StakeholderId, str], pairs: Iterable[Pair]) -> _Tally:
+    """Count each tie once; ``pairs`` in the graph's edge order, which orders the sums."""
+    across = dict.fromkeys(sector, 0)
+    within = dict.fromkeys(sector, 0)
+    ends: list[tuple[str, str]] = []
+    for u, v in pairs:
+        a, b = sector[u], sector[v]
+        ends.append((a, b) if a <= b else (b, a))
+        if u == v:  # a self-loop is one neighbour of its own sector
+            within[u] += 1
+        elif a == b:
+            within[u] += 1
+            within[v] += 1
+        else:
+            across[u] += 1
+            across[v] += 1
+    return _Tally(sector, Counter(ends), across, within)
 
 
 def _ei(external: int, internal: int) -> float | None:
@@ -212,5 +218,8 @@ def missing_sectors(G: nx.Graph, *, sectors: Sequence[str] = DEFAULT_SECTORS) ->
     >>> missing_sectors(G, sectors=["public", "health", "faith"])
     ['public', 'faith']
     """
-    present = {sector for _, sector in G.nodes(data="sector")}
+    return _missing_sectors({sector for _, sector in G.nodes(data="sector")}, sectors)
+
+
+def _missing_sectors(present: Container[str | None], sectors: Sequence[str]) -> list[str]:
     return [s for s in sectors if s not in present]

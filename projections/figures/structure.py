@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from projections.figures._graphs import undirected
+from projections.figures._graphs import Indexed, undirected
 
 
 def density(G: nx.Graph) -> float:
@@ -29,7 +29,15 @@ def density(G: nx.Graph) -> float:
     >>> density(nx.path_graph(["a", "b", "c"]))
     0.6666666666666666
     """
-    return float(nx.density(G))
+    return _density(G.number_of_nodes(), G.number_of_edges(), directed=G.is_directed())
+
+
+def _density(n: int, m: int, *, directed: bool) -> float:
+    # networkx's formula, step by step, so the float is the one it gives.
+    if m == 0 or n <= 1:
+        return 0.0
+    share = m / (n * (n - 1))
+    return share if directed else share * 2
 
 
 def components(G: nx.Graph) -> int:
@@ -102,3 +110,18 @@ def degree_centralization(G: nx.Graph) -> float | None:
     degrees: list[int] = [d for _, d in undirected(G).degree()]
     most = max(degrees)
     return sum(most - d for d in degrees) / ((n - 1) * (n - 2))
+
+
+def _structure(ix: Indexed, *, edges: int, directed: bool) -> dict[str, int | float | None]:
+    """The figures of this module from the igraph form, keyed by name, as the functions give them."""
+    n = len(ix.nodes)
+    degrees: list[int] = ix.ties.degree()
+    sizes: list[int] = ix.ties.connected_components().sizes()
+    most = max(degrees, default=0)
+    return {
+        "density": _density(n, edges, directed=directed),
+        "components": len(sizes),
+        "isolates": degrees.count(0),
+        "largest_component_share": max(sizes) / n if n else None,
+        "degree_centralization": sum(most - d for d in degrees) / ((n - 1) * (n - 2)) if n >= 3 else None,
+    }
