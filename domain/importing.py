@@ -4,11 +4,15 @@ checks of the use cases, and saved a batch of aggregates per transaction.
 A spreadsheet of 20,000 stakeholders would take 20,000 transactions through the use
 cases, each loading the locality and every aggregate it touches; here the locality is
 read once, the stakeholders a row refers to are loaded at most once, and the aggregates
-are saved ``batch_size`` at a time (several times faster on SQLite). New aggregates are
-built from their created events by ``domain.bulk.create``, without eventsourcing's
-generic ``@event`` call machinery. Call ``flush`` at
+are saved ``batch_size`` at a time (several times faster on SQLite). Call ``flush`` at
 the end: what is still pending is saved then. The import as a whole is not one
 transaction: a failure leaves the batches already saved in place.
+
+New aggregates are built from their created events by ``domain.bulk.create``, without
+eventsourcing's generic ``@event`` call machinery, and each batch is written by
+``domain.recorders.batch_events``: one insert statement, encoded by ``BulkTranscoder``.
+The stored events are those the aggregates' own calls and the library's recorders would
+store (``tests/domain/test_bulk_paths.py``).
 """
 
 from __future__ import annotations
