@@ -4,7 +4,7 @@ the events behind it. Merged stakeholders' ties and commitments follow the merge
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from enum import StrEnum
 from itertools import combinations
@@ -13,7 +13,8 @@ from typing import Any
 
 import networkx as nx
 
-from projections.state import LocalityState, at
+from projections.figures import Rated, Ties, arc_brokerage, in_edge_order, ties_figures, ties_of
+from projections.state import LocalityState, RelationshipState, at
 
 DEFAULT_WINDOW_DAYS = 365
 
@@ -55,25 +56,33 @@ def tie_graph(state: LocalityState, day: date, *, directed: bool = False) -> nx.
     target; undirected kinds give an edge each way.
     """
     graph: nx.Graph = _nodes(state, day, nx.DiGraph() if directed else nx.Graph())
-    ties: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for rel in state.relationships.values():
-        if not rel.valid(day):
-            continue
-        ends = _ends(state, rel.source, rel.target, day, graph)
-        if ends is None:
-            continue
+    ties: dict[tuple[str, str], list[RelationshipState]] = defaultdict(list)
+    for u, v, rel in _valid_ties(state, day, graph):
         if directed:
-            ties[ends].append(rel)
+            ties[(u, v)].append(rel)
             if not rel.directed:
-                ties[(ends[1], ends[0])].append(rel)
+                ties[(v, u)].append(rel)
         else:
-            ties[tuple(sorted(ends))].append(rel)  # type: ignore[index]
+            ties[(u, v) if u <= v else (v, u)].append(rel)
     for (u, v), rels in ties.items():
         graph.add_edge(u, v, **_tie_attributes(rels, day))
     return graph
 
 
-def _tie_attributes(rels: list[Any], day: date) -> dict[str, Any]:
+def _valid_ties(
+    state: LocalityState, day: date, present: Container[str]
+) -> Iterator[tuple[str, str, RelationshipState]]:
+    """Each relationship valid on ``day``, with its ends as they stand after merges,
+    where both are present and distinct."""
+    for rel in state.relationships.values():
+        if not rel.valid(day):
+            continue
+        u, v = state.resolve(rel.source, day), state.resolve(rel.target, day)
+        if u != v and u in present and v in present:
+            yield u, v, rel
+
+
+def _tie_attributes(rels: list[RelationshipState], day: date) -> dict[str, Any]:
     if len(rels) == 1 and not rels[0].rated:  # most ties: one relationship, never rated
         rel = rels[0]
         return {
@@ -84,17 +93,63 @@ def _tie_attributes(rels: list[Any], day: date) -> dict[str, Any]:
             "relationships": (rel.id,),
             "events": tuple(rel.events),  # folded in log order: already sorted
         }
-    in_force = [at(timeline, day) for rel in rels for timeline in rel.rated.values()]
-    trust = [rating[0] for rating in in_force if rating is not None]
-    value = [rating[1] for rating in in_force if rating is not None]
+    trust, value = _tie_ratings(rels, day)
     return {
         "kinds": tuple(sorted({rel.kind for rel in rels})),
         "intensity": max(at(rel.intensity, day) or rel.intensity[0][1] for rel in rels),
-        "trust": fmean(trust) if trust else None,
-        "value": fmean(value) if value else None,
+        "trust": trust,
+        "value": value,
         "relationships": tuple(sorted(rel.id for rel in rels)),
         "events": tuple(sorted(p for rel in rels for p in rel.events)),
     }
+
+
+def _tie_ratings(rels: list[RelationshipState], day: date) -> tuple[float | None, float | None]:
+    """The mean trust and mean value in force on ``day`` of the relationships behind a tie."""
+    in_force = [at(timeline, day) for rel in rels for timeline in rel.rated.values()]
+    trust = [rating[0] for rating in in_force if rating is not None]
+    value = [rating[1] for rating in in_force if rating is not None]
+    return (fmean(trust) if trust else None, fmean(value) if value else None)
+
+
+def tie_figures(state: LocalityState, day: date, graph: nx.Graph | None = None) -> dict[str, Any]:
+    """Every network figure of ``graph`` (the tie graph when None), brokerage on the
+    directed tie graph, for the locality's sectors.
+
+    Equal to ``network_figures(graph or tie_graph(state, day), directed=tie_graph(state,
+    day, directed=True), sectors=state.sectors)``, but reads the relationships once for
+    both tie graphs and builds neither as a networkx graph (most of the time of the
+    figures, after betweenness, went into building them).
+    """
+    present = state.present_stakeholders(day)
+    sector = {row.id: state.sector_of(row.id, day) for row in present}
+    pairs: dict[tuple[str, str], list[RelationshipState]] = {}
+    arcs: dict[tuple[str, str], None] = {}
+    for u, v, rel in _valid_ties(state, day, sector):
+        key = (u, v) if u <= v else (v, u)
+        if key in pairs:
+            pairs[key].append(rel)
+        else:
+            pairs[key] = [rel]
+        arcs[(u, v)] = None
+        if not rel.directed:
+            arcs[(v, u)] = None
+    roles = arc_brokerage(sector, arcs)
+    if graph is not None:
+        return ties_figures(ties_of(graph), roles=roles, sectors=state.sectors)
+    ties = Ties(list(sector), sector, in_edge_order(sector, pairs), None, _rated(pairs, day))
+    return ties_figures(ties, roles=roles, sectors=state.sectors)
+
+
+def _rated(pairs: dict[tuple[str, str], list[RelationshipState]], day: date) -> list[Rated]:
+    """The ties with a trust or a value rating in force on ``day``, as the tie graph has them."""
+    rated = []
+    for (u, v), rels in pairs.items():
+        if any(rel.rated for rel in rels):
+            trust, value = _tie_ratings(rels, day)
+            if trust is not None or value is not None:
+                rated.append(Rated(u, v, trust, value))
+    return rated
 
 
 def coattendance_graph(

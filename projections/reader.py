@@ -15,8 +15,7 @@ import networkx as nx
 from projections.accountability import accountability
 from projections.audit import trail
 from projections.diff import network_diff
-from projections.figures import network_figures
-from projections.network import DEFAULT_WINDOW_DAYS, GraphKind, graph_of, tie_graph
+from projections.network import DEFAULT_WINDOW_DAYS, GraphKind, graph_of, tie_figures
 from projections.participation import participation
 from projections.state import LocalityState
 from projections.views import Views
@@ -79,9 +78,9 @@ class Reader:
         kind = GraphKind(graph)
 
         def compute() -> dict[str, Any]:
-            network = graph_of(state, kind, day, window_days=window_days)
-            directed = tie_graph(state, day, directed=True)  # brokerage is on the directed tie graph
-            figures = network_figures(network, directed=directed, sectors=state.sectors)
+            # The tie graph itself is never built: its figures are read straight from the state.
+            network = None if kind is GraphKind.TIE else graph_of(state, kind, day, window_days=window_days)
+            figures = tie_figures(state, day, network)
             table = participation(state, day, window_days=window_days)
             figures["missing_sectors"] = {
                 "no_stakeholder": figures["missing_sectors"],

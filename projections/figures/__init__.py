@@ -7,7 +7,7 @@ Figures ignore edge weights. A stakeholder's sector is its node attribute ``sect
 
 from __future__ import annotations
 
-from projections.figures._graphs import Rated, Ties, in_edge_order
+from projections.figures._graphs import Rated, Ties, in_edge_order, ties_of
 from projections.figures.bridges import Bridges, bridges
 from projections.figures.brokerage import ROLES, Roles, arc_brokerage, brokerage
 from projections.figures.centrality import Betweenness, betweenness, reach
@@ -59,6 +59,7 @@ __all__ = [
     "sector_assortativity",
     "sector_mixing",
     "ties_figures",
+    "ties_of",
     "trust_ratings",
     "value_ratings",
 ]

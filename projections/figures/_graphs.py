@@ -39,9 +39,8 @@ class Rated:
 class Ties:
     """A graph as the figures of `network_figures` read it.
 
-    ``pairs`` holds each tie once, whichever way it points, in the order networkx gives
-    the edges of the (undirected view of the) graph: sums over them then add up in the
-    same order. ``arcs`` holds the arcs of a directed graph, None for an undirected one.
+    ``pairs`` holds each tie once, whichever way it points (`tie_pairs`), in a fixed
+    order: sums over them then add up in the same order whoever builds them. ``arcs`` holds the arcs of a directed graph, None for an undirected one.
     """
 
     nodes: list[StakeholderId]
@@ -59,8 +58,31 @@ class Ties:
 def ties_of(G: nx.Graph) -> Ties:
     """Read a networkx graph whose every node has a ``sector``."""
     sector: dict[StakeholderId, str] = {v: data["sector"] for v, data in G.nodes(data=True)}
-    arcs = list(G.edges()) if G.is_directed() else None
-    return Ties(list(G), sector, list(undirected(G).edges()), arcs, rated(G))
+    arcs: list[Pair] | None = list(G.edges()) if G.is_directed() else None
+    return Ties(list(G), sector, tie_pairs(G), arcs, rated(G))
+
+
+def tie_pairs(G: nx.Graph) -> list[Pair]:
+    """Each tie of G once, whichever way it points: its edges, or for a directed G its
+    arcs each way once, in the order of the first arc.
+
+    Not the edges of networkx's undirected view: that view orders them through a set, so
+    their order (and the last bit of a float summed over them) changed with the hash seed.
+
+    Examples
+    --------
+    >>> tie_pairs(nx.DiGraph([("a", "b"), ("b", "c"), ("b", "a")]))
+    [('a', 'b'), ('b', 'c')]
+    """
+    if not G.is_directed():
+        return list(G.edges())
+    seen: set[Pair] = set()
+    pairs: list[Pair] = []
+    for u, v in G.edges():
+        if (v, u) not in seen:
+            seen.add((u, v))
+            pairs.append((u, v))
+    return pairs
 
 
 def rated(G: nx.Graph) -> list[Rated]:

@@ -14,7 +14,7 @@ from typing import TypedDict
 import networkx as nx
 
 from domain.vocabulary import DEFAULT_SECTORS
-from projections.figures._graphs import Pair, StakeholderId, undirected
+from projections.figures._graphs import Pair, StakeholderId, tie_pairs
 
 
 class EIIndex(TypedDict):
@@ -46,8 +46,7 @@ class _Tally:
 
 
 def _tally(G: nx.Graph) -> _Tally:
-    U = undirected(G)
-    return _tally_ties({v: data["sector"] for v, data in U.nodes(data=True)}, U.edges())
+    return _tally_ties({v: data["sector"] for v, data in G.nodes(data=True)}, tie_pairs(G))
 
 
 def _tally_ties(sector: dict[StakeholderId, str], pairs: Iterable[Pair]) -> _Tally:
