@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from projections.figures import Rated, Ties, arc_brokerage, in_edge_order, ties_figures, ties_of
+from projections.figures import Rated, Ties, brokerage_of, in_edge_order, ties_figures, ties_of
 from projections.state import LocalityState, RelationshipState, at
 
 DEFAULT_WINDOW_DAYS = 365
@@ -121,35 +121,42 @@ def tie_figures(state: LocalityState, day: date, graph: nx.Graph | None = None) 
     both tie graphs and builds neither as a networkx graph (most of the time of the
     figures, after betweenness, went into building them).
     """
-    present = state.present_stakeholders(day)
-    sector = {row.id: state.sector_of(row.id, day) for row in present}
-    pairs: dict[tuple[str, str], list[RelationshipState]] = {}
-    arcs: dict[tuple[str, str], None] = {}
-    for u, v, rel in _valid_ties(state, day, sector):
-        key = (u, v) if u <= v else (v, u)
-        if key in pairs:
-            pairs[key].append(rel)
-        else:
-            pairs[key] = [rel]
-        arcs[(u, v)] = None
+    nodes = [row.id for row in state.present_stakeholders(day)]
+    position = {v: i for i, v in enumerate(nodes)}
+    sectors = [state.sector_of(v, day) for v in nodes]
+    n = len(nodes)
+    ties: dict[int, list[RelationshipState]] = {}  # keyed u * n + v, u < v
+    succ: list[set[int]] = [set() for _ in nodes]
+    pred: list[set[int]] = [set() for _ in nodes]
+    for source, target, rel in _valid_ties(state, day, position):
+        u, v = position[source], position[target]
+        succ[u].add(v)
+        pred[v].add(u)
         if not rel.directed:
-            arcs[(v, u)] = None
-    roles = arc_brokerage(sector, arcs)
+            succ[v].add(u)
+            pred[u].add(v)
+        key = u * n + v if u < v else v * n + u
+        if key in ties:
+            ties[key].append(rel)
+        else:
+            ties[key] = [rel]
+    roles = brokerage_of(nodes, sectors, succ, pred)
     if graph is not None:
         return ties_figures(ties_of(graph), roles=roles, sectors=state.sectors)
-    ties = Ties(list(sector), sector, in_edge_order(sector, pairs), None, _rated(pairs, day))
-    return ties_figures(ties, roles=roles, sectors=state.sectors)
+    pairs = in_edge_order(n, (divmod(key, n) for key in ties))
+    rated = [_rated(u, v, ties[u * n + v], day) for u, v in pairs if _any_rated(ties[u * n + v])]
+    figures = Ties(nodes, sectors, pairs, None, [edge for edge in rated if edge is not None])
+    return ties_figures(figures, roles=roles, sectors=state.sectors)
 
 
-def _rated(pairs: dict[tuple[str, str], list[RelationshipState]], day: date) -> list[Rated]:
-    """The ties with a trust or a value rating in force on ``day``, as the tie graph has them."""
-    rated = []
-    for (u, v), rels in pairs.items():
-        if any(rel.rated for rel in rels):
-            trust, value = _tie_ratings(rels, day)
-            if trust is not None or value is not None:
-                rated.append(Rated(u, v, trust, value))
-    return rated
+def _any_rated(rels: list[RelationshipState]) -> bool:
+    return bool(rels[0].rated) if len(rels) == 1 else any(rel.rated for rel in rels)
+
+
+def _rated(u: int, v: int, rels: list[RelationshipState], day: date) -> Rated | None:
+    """The tie's trust and value in force on ``day``, as the tie graph has them, if any."""
+    trust, value = _tie_ratings(rels, day)
+    return None if trust is None and value is None else Rated(u, v, trust, value)
 
 
 def coattendance_graph(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from projections.figures._graphs import Rated, Ties, in_edge_order, ties_of
 from projections.figures.bridges import Bridges, bridges
-from projections.figures.brokerage import ROLES, Roles, arc_brokerage, brokerage
+from projections.figures.brokerage import ROLES, Roles, brokerage, brokerage_of
 from projections.figures.centrality import Betweenness, betweenness, reach
 from projections.figures.communities import Communities, communities
 from projections.figures.network import network_figures, ties_figures
@@ -40,10 +40,10 @@ __all__ = [
     "Ratings",
     "Roles",
     "Ties",
-    "arc_brokerage",
     "betweenness",
     "bridges",
     "brokerage",
+    "brokerage_of",
     "communities",
     "components",
     "cross_sector_share",

@@ -27,26 +27,29 @@ def undirected(G: nx.Graph) -> nx.Graph:
 
 @dataclass(frozen=True, slots=True)
 class Rated:
-    """An edge (an arc, in a directed graph) with a trust or a value rating."""
+    """An edge (an arc, in a directed graph) with a trust or a value rating; its ends are
+    positions in the node order."""
 
-    u: StakeholderId
-    v: StakeholderId
+    u: int
+    v: int
     trust: float | None
     value: float | None
 
 
 @dataclass(frozen=True, slots=True)
 class Ties:
-    """A graph as the figures of `network_figures` read it.
+    """A graph as the figures of `network_figures` read it, its nodes numbered 0..n-1.
 
-    ``pairs`` holds each tie once, whichever way it points (`tie_pairs`), in a fixed
-    order: sums over them then add up in the same order whoever builds them. ``arcs`` holds the arcs of a directed graph, None for an undirected one.
+    ``sectors`` holds each node's sector, in node order. ``pairs`` holds each tie once,
+    whichever way it points (`tie_pairs`), as positions in a fixed order: sums over them
+    then add up in the same order whoever builds them. ``arcs`` holds the arcs of a
+    directed graph, None for an undirected one.
     """
 
     nodes: list[StakeholderId]
-    sector: dict[StakeholderId, str]
-    pairs: list[Pair]
-    arcs: list[Pair] | None
+    sectors: list[str]
+    pairs: list[tuple[int, int]]
+    arcs: list[tuple[int, int]] | None
     rated: list[Rated]
 
     @property
@@ -57,9 +60,21 @@ class Ties:
 
 def ties_of(G: nx.Graph) -> Ties:
     """Read a networkx graph whose every node has a ``sector``."""
-    sector: dict[StakeholderId, str] = {v: data["sector"] for v, data in G.nodes(data=True)}
-    arcs: list[Pair] | None = list(G.edges()) if G.is_directed() else None
-    return Ties(list(G), sector, tie_pairs(G), arcs, rated(G))
+    nodes = list(G)
+    position = {v: i for i, v in enumerate(nodes)}
+    sectors: list[str] = [data["sector"] for _, data in G.nodes(data=True)]
+    pairs = [(position[u], position[v]) for u, v in tie_pairs(G)]
+    arcs = [(position[u], position[v]) for u, v in G.edges()] if G.is_directed() else None
+    return Ties(nodes, sectors, pairs, arcs, rated(G, position))
+
+
+def rated(G: nx.Graph, position: dict[StakeholderId, int]) -> list[Rated]:
+    """The edges of G with a ``trust`` or a ``value`` rating, in edge order."""
+    return [
+        Rated(position[u], position[v], data.get("trust"), data.get("value"))
+        for u, v, data in G.edges(data=True)
+        if data.get("trust") is not None or data.get("value") is not None
+    ]
 
 
 def tie_pairs(G: nx.Graph) -> list[Pair]:
@@ -85,37 +100,24 @@ def tie_pairs(G: nx.Graph) -> list[Pair]:
     return pairs
 
 
-def rated(G: nx.Graph) -> list[Rated]:
-    """The edges of G with a ``trust`` or a ``value`` rating, in edge order."""
-    return [
-        Rated(u, v, data.get("trust"), data.get("value"))
-        for u, v, data in G.edges(data=True)
-        if data.get("trust") is not None or data.get("value") is not None
-    ]
-
-
-def in_edge_order(nodes: Iterable[StakeholderId], added: Iterable[Pair]) -> list[Pair]:
-    """The edges of a networkx Graph with these nodes and these edges added in this
+def in_edge_order(n: int, added: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The edges of a networkx Graph with nodes 0..n-1 and these edges added in this
     order (each once, no self-loops), in the order its ``edges()`` would give them.
 
     Examples
     --------
     >>> G = nx.Graph()
-    >>> G.add_nodes_from("abcd")
-    >>> G.add_edges_from([("c", "d"), ("a", "c"), ("b", "a")])
-    >>> in_edge_order("abcd", [("c", "d"), ("a", "c"), ("b", "a")]) == list(G.edges())
+    >>> G.add_nodes_from(range(4))
+    >>> G.add_edges_from([(2, 3), (0, 2), (1, 0)])
+    >>> in_edge_order(4, [(2, 3), (0, 2), (1, 0)]) == list(G.edges())
     True
     """
-    adjacent: dict[StakeholderId, list[StakeholderId]] = {v: [] for v in nodes}
+    adjacent: list[list[int]] = [[] for _ in range(n)]
     for u, v in added:
         adjacent[u].append(v)
         adjacent[v].append(u)
-    seen: set[StakeholderId] = set()
-    ordered: list[Pair] = []
-    for u, neighbours in adjacent.items():
-        ordered.extend((u, v) for v in neighbours if v not in seen)
-        seen.add(u)
-    return ordered
+    # Node u comes before every node it is paired with here: the others were seen first.
+    return [(u, v) for u, neighbours in enumerate(adjacent) for v in neighbours if v > u]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,19 +136,19 @@ class Indexed:
 def index(G: nx.Graph) -> Indexed:
     """Number the nodes of G and convert it to igraph."""
     nodes = list(G)
-    return _indexed(nodes, G.edges(), directed=G.is_directed())
+    position = {v: i for i, v in enumerate(nodes)}
+    pairs = [(position[u], position[v]) for u, v in G.edges()]
+    return _indexed(nodes, pairs, directed=G.is_directed())
 
 
 def index_ties(ties: Ties) -> Indexed:
-    """Number the nodes of a graph read into `Ties` and convert it to igraph."""
-    if ties.arcs is None:
-        return _indexed(ties.nodes, ties.pairs, directed=False)
-    return _indexed(ties.nodes, ties.arcs, directed=True)
+    """Convert a graph read into `Ties` to igraph."""
+    return _indexed(
+        ties.nodes, ties.pairs if ties.arcs is None else ties.arcs, directed=ties.arcs is not None
+    )
 
 
-def _indexed(nodes: list[StakeholderId], edges: Iterable[Pair], *, directed: bool) -> Indexed:
-    position = {v: i for i, v in enumerate(nodes)}
-    pairs = [(position[u], position[v]) for u, v in edges]
+def _indexed(nodes: list[StakeholderId], pairs: list[tuple[int, int]], *, directed: bool) -> Indexed:
     if not directed:
         return Indexed(nodes, ig.Graph(len(nodes), pairs), None)
     arcs = ig.Graph(len(nodes), pairs, directed=True)

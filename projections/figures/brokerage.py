@@ -16,12 +16,13 @@ liaison        a, v, b all different  mediates between two other sectors
 
 from __future__ import annotations
 
-from collections.abc import Collection, Container, Iterable, Mapping
+from collections.abc import Container, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TypedDict
 
 import networkx as nx
 
-from projections.figures._graphs import Pair, StakeholderId
+from projections.figures._graphs import StakeholderId
 
 ROLES: tuple[str, ...] = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 
@@ -65,49 +66,46 @@ def brokerage(D: nx.DiGraph) -> dict[StakeholderId, Roles]:
     """
     if not D.is_directed():
         raise nx.NetworkXNotImplemented("brokerage needs a directed graph")
-    sector: dict[StakeholderId, str] = {v: data["sector"] for v, data in D.nodes(data=True)}
-    return _brokerage(sector, dict(D.adjacency()), D.pred)
+    nodes = list(D)
+    position = {v: i for i, v in enumerate(nodes)}
+    sectors: list[str] = [data["sector"] for _, data in D.nodes(data=True)]
+    succ = [{position[b] for b in onward} for _, onward in D.adjacency()]
+    pred = [[position[a] for a in D.pred[v]] for v in nodes]
+    return brokerage_of(nodes, sectors, succ, pred)
 
 
-def arc_brokerage(sector: dict[StakeholderId, str], arcs: Iterable[Pair]) -> dict[StakeholderId, Roles]:
-    """`brokerage` of the directed graph of these arcs (each once) on the nodes of ``sector``.
+def brokerage_of(
+    nodes: list[StakeholderId],
+    sectors: list[str],
+    succ: Sequence[AbstractSet[int]],
+    pred: Sequence[Iterable[int]],
+) -> dict[StakeholderId, Roles]:
+    """`brokerage` of a directed graph given by the positions each node reaches and is
+    reached from (each once), with each node's sector, in node order.
 
     Examples
     --------
-    >>> arc_brokerage({"a": "health", "v": "vcse", "b": "housing"}, [("a", "v"), ("v", "b")])["v"]
+    >>> brokerage_of(["a", "v", "b"], ["health", "vcse", "housing"], [{1}, {2}, set()], [[], [0], [1]])["v"]
     {'coordinator': 0, 'itinerant': 0, 'gatekeeper': 0, 'representative': 0, 'liaison': 1}
     """
-    succ: dict[StakeholderId, set[StakeholderId]] = {v: set() for v in sector}
-    pred: dict[StakeholderId, list[StakeholderId]] = {v: [] for v in sector}
-    for u, v in arcs:
-        succ[u].add(v)
-        pred[v].append(u)
-    return _brokerage(sector, succ, pred)
-
-
-def _brokerage(
-    sector: dict[StakeholderId, str],
-    succ: Mapping[StakeholderId, Collection[StakeholderId]],
-    pred: Mapping[StakeholderId, Iterable[StakeholderId]],
-) -> dict[StakeholderId, Roles]:
     return {
         v: _roles(
-            own,
-            [a for a in pred[v] if a != v],
-            [(b, sector[b]) for b in succ[v] if b != v],
+            sectors[i],
+            [a for a in pred[i] if a != i],
+            [(b, sectors[b]) for b in succ[i] if b != i],
             succ,
-            sector,
+            sectors,
         )
-        for v, own in sector.items()
+        for i, v in enumerate(nodes)
     }
 
 
 def _roles(
     own: str,
-    sources: list[StakeholderId],
-    onward: list[tuple[StakeholderId, str]],
-    reaches: Mapping[StakeholderId, Container[StakeholderId]],
-    sector: dict[StakeholderId, str],
+    sources: list[int],
+    onward: list[tuple[int, str]],
+    reaches: Sequence[Container[int]],
+    sector: list[str],
 ) -> Roles:
     # The innermost loop of the figures: kept flat, as it runs once per two-path.
     coordinator = itinerant = gatekeeper = representative = liaison = 0

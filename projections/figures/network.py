@@ -77,12 +77,12 @@ def ties_figures(
     Examples
     --------
     >>> from projections.figures import Ties
-    >>> ties = Ties(["a", "b"], {"a": "health", "b": "faith"}, [("a", "b")], None, [])
+    >>> ties = Ties(["a", "b"], ["health", "faith"], [(0, 1)], None, [])
     >>> ties_figures(ties, roles=None)["cross_sector_share"]
     1.0
     """
     ix = index_ties(ties)
-    tally = _tally_ties(ties.sector, ties.pairs)
+    tally = _tally_ties(ties)
     trust, value = _ratings(ties.nodes, ties.rated)
     return {
         "nodes": len(ties.nodes),
@@ -97,7 +97,7 @@ def ties_figures(
         "bridges": _bridges(ix),
         "communities": _communities(ix, seed=seed),
         "reach": _reach(ix),
-        "missing_sectors": _missing_sectors(set(ties.sector.values()), sectors),
+        "missing_sectors": _missing_sectors(set(ties.sectors), sectors),
         "trust": trust,
         "value": value,
     }

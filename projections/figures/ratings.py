@@ -51,38 +51,40 @@ def value_ratings(G: nx.Graph) -> Ratings:
 
 
 def _mean_ratings(G: nx.Graph, attribute: str) -> Ratings:
-    trust, value = _ratings(list(G), rated(G))
+    nodes = list(G)
+    trust, value = _ratings(nodes, rated(G, {v: i for i, v in enumerate(nodes)}))
     return trust if attribute == "trust" else value
 
 
 def _ratings(nodes: list[StakeholderId], edges: list[Rated]) -> tuple[Ratings, Ratings]:
     """Trust and value ratings from the rated edges, in one pass."""
-    trust = _Means(nodes)
-    value = _Means(nodes)
+    trust = _Means(len(nodes))
+    value = _Means(len(nodes))
     for edge in edges:
         trust.add(edge.u, edge.v, edge.trust)
         value.add(edge.u, edge.v, edge.value)
-    return trust.ratings(), value.ratings()
+    return trust.ratings(nodes), value.ratings(nodes)
 
 
 class _Means:
-    """The ratings given, per stakeholder and in all; means with fsum (order-free)."""
+    """The ratings given, per stakeholder (by position) and in all; means with fsum, so
+    the order they are given in does not change them."""
 
     __slots__ = ("every", "given")
 
-    def __init__(self, nodes: list[StakeholderId]) -> None:
-        self.given: dict[StakeholderId, list[float]] = {v: [] for v in nodes}
+    def __init__(self, n: int) -> None:
+        self.given: list[list[float]] = [[] for _ in range(n)]
         self.every: list[float] = []
 
-    def add(self, u: StakeholderId, v: StakeholderId, rating: float | None) -> None:
+    def add(self, u: int, v: int, rating: float | None) -> None:
         if rating is None:
             return
         self.every.append(rating)
         self.given[u].append(rating)
         self.given[v].append(rating)
 
-    def ratings(self) -> Ratings:
+    def ratings(self, nodes: list[StakeholderId]) -> Ratings:
         return {
             "network": fmean(self.every) if self.every else None,
-            "by_stakeholder": {v: fmean(r) if r else None for v, r in self.given.items()},
+            "by_stakeholder": {v: fmean(r) if r else None for v, r in zip(nodes, self.given, strict=True)},
         }

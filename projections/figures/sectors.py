@@ -7,14 +7,14 @@ given, followed by any sector of the locality's own, alphabetically.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
 import networkx as nx
 
 from domain.vocabulary import DEFAULT_SECTORS
-from projections.figures._graphs import Pair, StakeholderId, tie_pairs
+from projections.figures._graphs import StakeholderId, Ties, ties_of
 
 
 class EIIndex(TypedDict):
@@ -29,10 +29,11 @@ class EIIndex(TypedDict):
 class _Tally:
     """Ties counted per pair of sectors, and per stakeholder within and across its sector."""
 
-    sector: dict[StakeholderId, str]
+    nodes: list[StakeholderId]
+    sectors: list[str]
     pairs: Counter[tuple[str, str]]
-    across: dict[StakeholderId, int]
-    within: dict[StakeholderId, int]
+    across: list[int]
+    within: list[int]
 
     def ties(self) -> int:
         return sum(self.pairs.values())
@@ -41,22 +42,23 @@ class _Tally:
         return self.pairs[(a, b) if a <= b else (b, a)]
 
     def order(self, sectors: Sequence[str]) -> list[str]:
-        own = set(self.sector.values()).difference(sectors)
+        own = set(self.sectors).difference(sectors)
         return [*sectors, *sorted(own)]
 
 
 def _tally(G: nx.Graph) -> _Tally:
-    return _tally_ties({v: data["sector"] for v, data in G.nodes(data=True)}, tie_pairs(G))
+    return _tally_ties(ties_of(G))
 
 
-def _tally_ties(sector: dict[StakeholderId, str], pairs: Iterable[Pair]) -> _Tally:
-    """Count each tie once; ``pairs`` in the graph's edge order, which orders the sums."""
-    across = dict.fromkeys(sector, 0)
-    within = dict.fromkeys(sector, 0)
-    ends: list[tuple[str, str]] = []
-    for u, v in pairs:
+def _tally_ties(ties: Ties) -> _Tally:
+    """Count each tie once, in the order of ``ties.pairs``, which orders the sums."""
+    sector = ties.sectors
+    across = [0] * len(sector)
+    within = [0] * len(sector)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for u, v in ties.pairs:
         a, b = sector[u], sector[v]
-        ends.append((a, b) if a <= b else (b, a))
+        pairs[(a, b) if a <= b else (b, a)] += 1
         if u == v:  # a self-loop is one neighbour of its own sector
             within[u] += 1
         elif a == b:
@@ -65,7 +67,7 @@ def _tally_ties(sector: dict[StakeholderId, str], pairs: Iterable[Pair]) -> _Tal
         else:
             across[u] += 1
             across[v] += 1
-    return _Tally(sector, Counter(ends), across, within)
+    return _Tally(ties.nodes, sector, pairs, across, within)
 
 
 def _ei(external: int, internal: int) -> float | None:
@@ -137,7 +139,10 @@ def _ei_index(tally: _Tally, sectors: Sequence[str]) -> EIIndex:
     return {
         "whole": _ei(external, tally.ties() - external),
         "by_sector": by_sector,
-        "by_stakeholder": {v: _ei(tally.across[v], tally.within[v]) for v in tally.sector},
+        "by_stakeholder": {
+            v: _ei(across, within)
+            for v, across, within in zip(tally.nodes, tally.across, tally.within, strict=True)
+        },
     }
 
 
