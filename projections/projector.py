@@ -13,16 +13,18 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import closing
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from domain.application import CivicWeave
 from projections.chain import SCHEMA as CHAIN_SCHEMA
 from projections.chain import Chain
-from projections.facts import Fact, StoredEventDecoder
+from projections.facts import Fact, StoredEventDecoder, data_text, take_standard
 from projections.folds import ERASED_NAME
 from projections.rows import ROW_WRITERS
 from projections.store import (
+    FACT_INDEXES,
     Cursor,
     PostgresDatabase,
     ViewDatabase,
@@ -37,6 +39,11 @@ VIEW = "civicweave"
 #: Notifications projected per transaction: larger batches commit less often (a rebuild of a
 #: million events is a quarter faster at 5,000 than at 1,000); a live projector's batches are small anyway.
 BATCH_SIZE = 5000
+#: A catch-up of at least this many notifications, more than the views already hold, is a
+#: rebuild: the facts' secondary indexes are dropped and built once at its end, and its
+#: batches are bigger (each commit writes the pages it touched once, however many rows).
+REBUILD_AT = 50_000
+REBUILD_BATCH_SIZE = 25_000
 ERASURE = ("Stakeholder", "PersonErased")
 
 
@@ -80,34 +87,34 @@ class Projector:
         """Wake the projector now (after a write in this process)."""
         self._wake.set()
 
-    def run_once(self) -> int:
+    def run_once(self, *, batch_size: int | None = None) -> int:
         """Project the next batch of notifications (and chain them, for tamper evidence);
         returns how many were applied to the views."""
-        applied = self._project_batch()
+        applied = self._project_batch(batch_size or self.batch_size)
         if applied and self.on_applied is not None:
             self.on_applied(self._position)  # before chaining: a waiting write may answer now
         if self.chain is not None:
             self.chain.extend()
         return applied
 
-    def _project_batch(self) -> int:
+    def _project_batch(self, batch_size: int) -> int:
         with self.views.transaction() as cursor:
             if self.views.exclusive_lock:
                 cursor.execute(self.views.exclusive_lock)
             start = tracked_position(cursor, VIEW) + 1
-            notifications = self.app.recorder.select_notifications(start=start, limit=self.batch_size)
+            notifications = self.app.recorder.select_notifications(start=start, limit=batch_size)
             if not notifications:
                 return 0
             created: list[tuple[str, str, str]] = []
-            facts = [self._fact(cursor, n, created) for n in notifications]
+            rows, changes = self._facts(cursor, notifications, created)
             cursor.executemany(
                 "INSERT INTO view_aggregates (aggregate_id, locality_id, aggregate_type) VALUES (?, ?, ?) "
                 "ON CONFLICT (aggregate_id) DO NOTHING",
                 created,
             )
-            self._write(cursor, facts)
+            self._write(cursor, rows, changes)
             erased = [
-                fact.aggregate_id for fact, _ in facts if (fact.aggregate_type, fact.event_type) == ERASURE
+                fact.aggregate_id for fact, _ in changes if (fact.aggregate_type, fact.event_type) == ERASURE
             ]
             for subject in erased:
                 # Again, before the batch counts as applied: if the process that recorded the
@@ -151,10 +158,33 @@ class Projector:
             log.warning("old copies of erased data may remain in the database files", exc_info=True)
 
     def catch_up(self) -> int:
+        """Project every notification not yet applied; returns how many there were."""
+        rebuilding = self._start_rebuild()
+        batch_size = max(self.batch_size, REBUILD_BATCH_SIZE) if rebuilding else self.batch_size
         total = 0
-        while applied := self.run_once():
-            total += applied
+        try:
+            while applied := self.run_once(batch_size=batch_size):
+                total += applied
+        finally:
+            if rebuilding:
+                with self.views.transaction() as cursor:
+                    for statement in FACT_INDEXES.values():
+                        cursor.execute(statement)
         return total
+
+    def _start_rebuild(self) -> bool:
+        """Drop the facts' secondary indexes if the log holds a rebuild's worth of
+        notifications the views have not applied yet; returns whether it did."""
+        with self.views.transaction() as cursor:
+            if self.views.exclusive_lock:
+                cursor.execute(self.views.exclusive_lock)
+            position = tracked_position(cursor, VIEW)
+            backlog = (self.app.recorder.max_notification_id() or 0) - position
+            if backlog < max(REBUILD_AT, position):
+                return False
+            for name in FACT_INDEXES:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        return True
 
     def run_forever(self, stop: threading.Event, *, poll_seconds: float = 0.5) -> None:
         listener = self._listen(stop)
@@ -196,26 +226,43 @@ class Projector:
         except Exception:  # polling still runs: the nudge is an optimisation
             log.warning("LISTEN on %s failed; projecting by polling only", channel, exc_info=True)
 
-    def _fact(
-        self, cursor: Cursor, notification: Any, created: list[tuple[str, str, str]]
-    ) -> tuple[Fact, str | None]:
-        """The fact of a notification, and the person's unsealed name where it has one;
-        a new aggregate's (id, locality, type) is added to ``created``."""
-        decoded = self._decoder.decode(notification)
-        aggregate_id = str(notification.originator_id)
-        locality = decoded.fields.get("locality_id")
-        if locality is not None:
-            locality_id = str(locality)
-            self._localities[aggregate_id] = locality_id
-            created.append((aggregate_id, locality_id, decoded.aggregate_type))
-        else:
-            locality_id = self._locality_of(cursor, aggregate_id)
-        fact = decoded.fact(notification.id, aggregate_id, notification.originator_version, locality_id)
-        sealed = decoded.fields.get("sealed", "")
+    def _facts(
+        self, cursor: Cursor, notifications: Sequence[Any], created: list[tuple[str, str, str]]
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Fact, str | None]]]:
+        """The rows of the notifications' facts; and the facts that change other rows (or
+        erase a person), each with the person's unsealed name where it has one. A new
+        aggregate's (id, locality, type) is added to ``created``."""
+        rows: list[tuple[Any, ...]] = []
+        changes: list[tuple[Fact, str | None]] = []
+        localities = self._localities
+        for notification, decoded in zip(notifications, self._decoder.decode_all(notifications), strict=True):
+            aggregate_type, event_type, data = decoded
+            aggregate_id = str(notification.originator_id)
+            recorded_at, actor, effective, locality_id, sealed = take_standard(data)
+            if locality_id is not None:
+                localities[aggregate_id] = locality_id
+                created.append((aggregate_id, locality_id, aggregate_type))
+            else:
+                locality_id = localities.get(aggregate_id) or self._locality_of(cursor, aggregate_id)
+            position, version = notification.id, notification.originator_version
+            row = (position, locality_id, aggregate_id, aggregate_type, version, event_type, actor)
+            rows.append((*row, recorded_at, effective, data_text(data)))
+            if (aggregate_type, event_type) in ROW_WRITERS or (aggregate_type, event_type) == ERASURE:
+                fact = Fact(
+                    *row,
+                    recorded_at=datetime.fromisoformat(recorded_at),
+                    effective=date.fromisoformat(effective) if effective else None,
+                    data=data,
+                )
+                changes.append((fact, self._name(notification.originator_id, sealed)))
+        return rows, changes
+
+    def _name(self, person: UUID, sealed: str) -> str | None:
+        """The person's unsealed name, if the event has one."""
         if not sealed:
-            return fact, None
-        details = self.app.personal.unseal(notification.originator_id, sealed)
-        return fact, ERASED_NAME if details is None else details["name"]
+            return None
+        details = self.app.personal.unseal(person, sealed)
+        return ERASED_NAME if details is None else str(details["name"])
 
     def _locality_of(self, cursor: Cursor, aggregate_id: str) -> str:
         if aggregate_id not in self._localities:
@@ -226,13 +273,15 @@ class Projector:
             self._localities[aggregate_id] = str(row[0])
         return self._localities[aggregate_id]
 
-    def _write(self, cursor: Cursor, facts: Sequence[tuple[Fact, str | None]]) -> None:
-        for fact, name in facts:
+    def _write(
+        self, cursor: Cursor, rows: Sequence[tuple[Any, ...]], changes: Sequence[tuple[Fact, str | None]]
+    ) -> None:
+        for fact, name in changes:
             write = ROW_WRITERS.get((fact.aggregate_type, fact.event_type))
             if write is not None:
                 write(cursor, fact, name)
         cursor.executemany(
             "INSERT INTO view_facts (position, locality_id, aggregate_id, aggregate_type, version, event_type, "
             "actor, recorded_at, effective, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [fact.row() for fact, _ in facts],
+            rows,
         )

@@ -119,9 +119,9 @@ def crash_before_the_tracking_update(monkeypatch: pytest.MonkeyPatch, doomed: in
     failed: list[int] = []
     original = Projector._write
 
-    def write_then_fail(self: Projector, cursor: Cursor, facts: Any) -> None:
-        original(self, cursor, facts)
-        positions = [fact.position for fact, _ in facts]
+    def write_then_fail(self: Projector, cursor: Cursor, rows: Any, changes: Any) -> None:
+        original(self, cursor, rows, changes)
+        positions = [row[0] for row in rows]
         written.extend(positions)
         if doomed in positions and not failed:
             failed.append(doomed)
