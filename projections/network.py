@@ -144,13 +144,9 @@ def tie_figures(state: LocalityState, day: date, graph: nx.Graph | None = None) 
     if graph is not None:
         return ties_figures(ties_of(graph), roles=roles, sectors=state.sectors)
     pairs = in_edge_order(n, (divmod(key, n) for key in ties))
-    rated = [_rated(u, v, ties[u * n + v], day) for u, v in pairs if _any_rated(ties[u * n + v])]
+    rated = [_rated(u, v, ties[u * n + v], day) for u, v in pairs if any(r.rated for r in ties[u * n + v])]
     figures = Ties(nodes, sectors, pairs, None, [edge for edge in rated if edge is not None])
     return ties_figures(figures, roles=roles, sectors=state.sectors)
-
-
-def _any_rated(rels: list[RelationshipState]) -> bool:
-    return bool(rels[0].rated) if len(rels) == 1 else any(rel.rated for rel in rels)
 
 
 def _rated(u: int, v: int, rels: list[RelationshipState], day: date) -> Rated | None:

@@ -71,27 +71,27 @@ class Views:
             return True
         deadline = time.monotonic() + timeout
         delay = 0.002
-        while True:
-            with self._advanced:
-                if self._known >= position:
-                    return True
-            if self.position() >= position:
-                return True
+
+        def told() -> bool:
+            return self._known >= position
+
+        while not told() and self.position() < position:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
             with self._advanced:
-                if self._known < position:
-                    self._advanced.wait(min(delay, remaining))
+                self._advanced.wait_for(told, timeout=min(delay, remaining))
             delay = min(delay * 2, 0.01)
+        return True
 
     def refresh(self) -> None:
         """Fold the facts written since into the state of every locality (loading them all)."""
         for row in self.localities():
             self._current(row.id)
 
-    def _current(self, locality_id: str) -> LocalityState:
-        """The locality's state with every fact the projector has written for it folded in.
+    def _current(self, locality_id: str) -> tuple[LocalityState, int]:
+        """The locality's state with every fact the projector has written for it folded
+        in, and the view position it includes (all of the locality's facts up to it).
 
         Each locality is loaded when it is first read, not all at start: a restarted
         server answers for a locality once that locality's facts are folded, and holds
@@ -101,8 +101,9 @@ class Views:
         seen = self.position()  # no lock: while nothing new is projected, readers do not queue
         with self._lock:
             current = self._states.get(locality_id)
-            if current is not None and self._read_up_to.get(locality_id, -1) >= seen:
-                return current
+            read_up_to = self._read_up_to.get(locality_id, -1)
+            if current is not None and read_up_to >= seen:
+                return current, read_up_to
             lock = self._locks.setdefault(locality_id, threading.Lock())
         with lock:
             current = self._states.get(locality_id)
@@ -128,7 +129,7 @@ class Views:
             with self._lock:
                 self._states[locality_id] = state
                 self._read_up_to[locality_id] = tracked
-            return state
+            return state, tracked
 
     # Localities
 
@@ -161,9 +162,14 @@ class Views:
 
     def state(self, slug: str) -> LocalityState:
         """The locality's current state, as far as the projector has got."""
+        return self.state_and_position(slug)[0]
+
+    def state_and_position(self, slug: str) -> tuple[LocalityState, int]:
+        """The locality's current state, and the view position it includes: while the
+        views stay at that position, the state is current."""
         locality_id = self.locality_id(slug)
-        state = self._current(locality_id)
-        return state if state.position else LocalityState(id=locality_id, slug=slug)
+        state, position = self._current(locality_id)
+        return (state if state.position else LocalityState(id=locality_id, slug=slug)), position
 
     def as_recorded(self, slug: str, recorded_at: datetime) -> LocalityState:
         """What the record said at ``recorded_at`` (system time): the facts recorded by then.

@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.idempotency = idempotency.IdempotencyStore(runtime.tokens.db)
     errors.install(app)
     app.add_middleware(idempotency.Idempotency)
-    app.add_middleware(repeats.AnswerRepeats, sources=runtime.sources())
+    app.add_middleware(repeats.AnswerRepeats, runtime=runtime)
     observability.install(app, runtime)
     if settings.cors_origins:
         app.add_middleware(

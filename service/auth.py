@@ -65,6 +65,14 @@ class Principal:
         """Whether the locality exists for this token at all (others get 404, not 403)."""
         return self._own(slug)
 
+    def may_read(self, slug: str) -> bool:
+        """Whether ``require_read`` would pass and the locality exists for this token."""
+        try:
+            self.require_read(slug)
+        except ForbiddenError:
+            return False
+        return self.can_see(slug)
+
     def require_read(self, slug: str) -> None:
         if self.role is Role.PEER:
             raise ForbiddenError("a peer token sees only the comparisons of its peer networks")
@@ -77,6 +85,16 @@ class Principal:
     def require_admin(self) -> None:
         if self.role is not Role.ADMINISTRATOR:
             raise ForbiddenError("only an administrator token can do this")
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header; None for anything else.
+
+    >>> bearer_token("Bearer cw_abc "), bearer_token("Basic xyz"), bearer_token(None)
+    ('cw_abc', None, None)
+    """
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 def digest(token: str) -> str:

@@ -18,6 +18,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import date
+from functools import cache
 from typing import Any
 
 from fastapi import Request, Response
@@ -44,13 +46,48 @@ class Encoded:
 
 def encode(model: type[BaseModel], data: Any, *, compress: bool = True) -> Encoded:
     """The JSON FastAPI would send for ``data`` through ``model`` (validated, by alias)."""
-    adapter = _adapters.setdefault(model, TypeAdapter(model))
+    adapter = _adapter(model)
     body = adapter.dump_json(adapter.validate_python(data), by_alias=True)
     gzipped = gzip.compress(body, GZIP_LEVEL, mtime=0) if compress and len(body) >= GZIP_FROM_BYTES else None
     return Encoded(body, gzipped, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
 
 
-_adapters: dict[type[BaseModel], TypeAdapter[Any]] = {}
+#: Distinct (path, query) answers remembered per process; each refers to the cache, holds no bytes.
+MAX_REMEMBERED = 4096
+
+
+@dataclass(frozen=True)
+class Remembered:
+    slug: str
+    key: Hashable  # of the encoded answer in the EncodedCache
+    view_position: int  # the views' position when the answer was known to be current
+    today: date | None  # the day an answer "as of today" was made for; None if as_of was given
+    route: Any  # the route that made it, for the metrics' labels
+
+
+class Repeats:
+    """The answers the routes remember, by (path, query string)."""
+
+    def __init__(self) -> None:
+        self._remembered: OrderedDict[tuple[str, bytes], Remembered] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, request: Request, remembered: Remembered) -> None:
+        where = (request.url.path, request.scope.get("query_string", b""))
+        with self._lock:
+            self._remembered[where] = remembered
+            self._remembered.move_to_end(where)
+            while len(self._remembered) > MAX_REMEMBERED:
+                self._remembered.popitem(last=False)
+
+    def recall(self, path: str, query: bytes) -> Remembered | None:
+        with self._lock:
+            return self._remembered.get((path, query))
+
+
+@cache
+def _adapter(model: type[BaseModel]) -> TypeAdapter[Any]:
+    return TypeAdapter(model)
 
 
 class EncodedCache:

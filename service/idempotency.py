@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from service.auth import digest
+from service.auth import bearer_token, digest
 
 MAX_KEY_LENGTH = 200
 
@@ -74,8 +74,8 @@ class IdempotencyStore:
 
 
 def _bearer_hash(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return digest(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    token = bearer_token(request.headers.get("authorization"))
+    return None if token is None else digest(token)
 
 
 async def middleware(request: Request, call_next: RequestResponseEndpoint) -> Response:

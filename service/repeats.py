@@ -1,7 +1,7 @@
 """Repeated reads answered before routing.
 
 The network and figures routes (``service/api/network.py``) encode each answer once per
-state of the record (``service.encoded``). Once one has been answered, the same GET
+state of the record and remember it (``service.encoded``). Once one has been answered, the same GET
 (same path and query) is answered here, without FastAPI's routing, dependencies and
 thread hop, which cost several times the sending of the cached bytes. It is answered
 here only when everything the route would check still holds:
@@ -19,11 +19,6 @@ at a moment) goes on to the route as usual, which answers or refuses it.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from fastapi import Request
@@ -31,60 +26,22 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from projections.reader import Reader
-from service.auth import AuthError, ForbiddenError, Principal, TokenStore
-from service.encoded import EncodedCache, respond
-
-#: Distinct (path, query) answers remembered per process; each refers to the cache, holds no bytes.
-MAX_REMEMBERED = 4096
-
-
-@dataclass(frozen=True)
-class Remembered:
-    slug: str
-    key: Hashable  # of the encoded answer in the EncodedCache
-    view_position: int  # the views' position when the answer was known to be current
-    today: date | None  # the day an answer "as of today" was made for; None if as_of was given
-    route: Any  # the route that made it, for the metrics' labels
-
-
-class Repeats:
-    """The answers the routes remember, by (path, query string)."""
-
-    def __init__(self) -> None:
-        self._remembered: OrderedDict[tuple[str, bytes], Remembered] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def remember(self, request: Request, remembered: Remembered) -> None:
-        where = (request.url.path, request.scope.get("query_string", b""))
-        with self._lock:
-            self._remembered[where] = remembered
-            self._remembered.move_to_end(where)
-            while len(self._remembered) > MAX_REMEMBERED:
-                self._remembered.popitem(last=False)
-
-    def recall(self, path: str, query: bytes) -> Remembered | None:
-        with self._lock:
-            return self._remembered.get((path, query))
-
-
-@dataclass
-class Sources:
-    """Where the middleware looks: what the runtime holds."""
-
-    repeats: Repeats
-    encoded: EncodedCache
-    tokens: TokenStore
-    reader: Reader
-    local_views: bool  # the views are SQLite beside the process, not a server away
+from projections.store import SqliteDatabase
+from service.auth import bearer_token
+from service.encoded import respond
+from service.runtime import Runtime
 
 
 class AnswerRepeats:
     """ASGI middleware: answers a remembered GET from the cache, or passes it on."""
 
-    def __init__(self, app: ASGIApp, sources: Sources) -> None:
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
         self.app = app
-        self.sources = sources
+        self.runtime = runtime
+        # SQLite: read the view position on the event loop (a read of a local file that
+        # waits for no lock under the write-ahead log, cheaper than a hop to a thread).
+        # PostgreSQL: a round trip, which must not hold up the loop.
+        self.local_views = isinstance(runtime.views.db, SqliteDatabase)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
@@ -95,43 +52,24 @@ class AnswerRepeats:
         await self.app(scope, receive, send)
 
     async def _answer(self, scope: Scope) -> Any:
-        sources = self.sources
-        remembered = sources.repeats.recall(scope["path"], scope.get("query_string", b""))
+        runtime = self.runtime
+        remembered = runtime.repeats.recall(scope["path"], scope.get("query_string", b""))
         if remembered is None:
             return None
-        principal = _principal(sources.tokens, Headers(scope=scope).get("authorization", ""))
-        if principal is None or not _may_read(principal, remembered.slug):
+        token = bearer_token(Headers(scope=scope).get("authorization"))
+        principal = None if token is None else runtime.tokens.recently_checked(token)
+        if principal is None or not principal.may_read(remembered.slug):
             return None
-        if remembered.today is not None and remembered.today != sources.reader.today():
+        if remembered.today is not None and remembered.today != runtime.reader.today():
             return None
-        encoded = sources.encoded.peek(remembered.key)
+        encoded = runtime.encoded.peek(remembered.key)
         if encoded is None:
             return None
-        # SQLite: read the view position on the event loop (a read of a local file that
-        # waits for no lock under the write-ahead log, cheaper than a hop to a thread).
-        # PostgreSQL: a round trip, which must not hold up the loop.
-        if sources.local_views:
-            position = sources.reader.views.position()
+        if self.local_views:
+            position = runtime.views.position()
         else:
-            position = await run_in_threadpool(sources.reader.views.position)
+            position = await run_in_threadpool(runtime.views.position)
         if position != remembered.view_position:
             return None
         scope["route"] = remembered.route
         return respond(Request(scope), encoded)
-
-
-def _principal(tokens: TokenStore, authorization: str) -> Principal | None:
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return tokens.recently_checked(token.strip())
-
-
-def _may_read(principal: Principal, slug: str) -> bool:
-    if not principal.can_see(slug):
-        return False
-    try:
-        principal.require_read(slug)
-    except (AuthError, ForbiddenError):
-        return False
-    return True

@@ -12,11 +12,9 @@ from domain.application import CivicWeave, Receipt
 from domain.persistence import environment
 from projections.projector import Projector, open_projector
 from projections.reader import Reader
-from projections.store import SqliteDatabase
 from projections.views import Views
 from service.auth import TokenStore
-from service.encoded import EncodedCache
-from service.repeats import Repeats, Sources
+from service.encoded import EncodedCache, Repeats
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,16 +53,6 @@ class Runtime:
         self.projector.catch_up()
         self._thread = threading.Thread(target=self.projector.run_forever, args=(self._stop,), daemon=True)
         self._thread.start()
-
-    def sources(self) -> Sources:
-        """What the middleware that answers repeated reads looks at."""
-        return Sources(
-            repeats=self.repeats,
-            encoded=self.encoded,
-            tokens=self.tokens,
-            reader=self.reader,
-            local_views=isinstance(self.views.db, SqliteDatabase),
-        )
 
     def written(self, receipt: Receipt) -> dict[str, Any]:
         """The answer to a write: the new version, once the views include it (bounded wait)."""

@@ -104,10 +104,13 @@ def degree_centralization(G: nx.Graph) -> float | None:
     >>> degree_centralization(nx.cycle_graph(["a", "b", "c", "d"]))
     0.0
     """
-    n: int = G.number_of_nodes()
+    return _freeman([d for _, d in undirected(G).degree()])
+
+
+def _freeman(degrees: list[int]) -> float | None:
+    n = len(degrees)
     if n < 3:
         return None
-    degrees: list[int] = [d for _, d in undirected(G).degree()]
     most = max(degrees)
     return sum(most - d for d in degrees) / ((n - 1) * (n - 2))
 
@@ -117,11 +120,10 @@ def _structure(ix: Indexed, *, edges: int, directed: bool) -> dict[str, int | fl
     n = len(ix.nodes)
     degrees: list[int] = ix.ties.degree()
     sizes: list[int] = ix.ties.connected_components().sizes()
-    most = max(degrees, default=0)
     return {
         "density": _density(n, edges, directed=directed),
         "components": len(sizes),
         "isolates": degrees.count(0),
         "largest_component_share": max(sizes) / n if n else None,
-        "degree_centralization": sum(most - d for d in degrees) / ((n - 1) * (n - 2)) if n >= 3 else None,
+        "degree_centralization": _freeman(degrees),
     }

@@ -18,7 +18,7 @@ from domain.errors import InvalidInputError
 from domain.locality import valid_slug
 from projections.reader import Reader
 from projections.views import UnknownLocalityError
-from service.auth import AuthError, Principal
+from service.auth import AuthError, Principal, bearer_token
 from service.runtime import Runtime
 
 
@@ -45,12 +45,12 @@ ReaderDep = Annotated[Reader, Depends(get_reader)]
 async def authenticate(
     runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(authorization)
+    if token is None:
         raise AuthError("no bearer token")
-    principal = runtime.tokens.recently_checked(token.strip())
+    principal = runtime.tokens.recently_checked(token)
     if principal is None:
-        principal = await run_in_threadpool(runtime.tokens.authenticate, token.strip())
+        principal = await run_in_threadpool(runtime.tokens.authenticate, token)
     return principal
 
 

@@ -17,8 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from projections.network import DEFAULT_WINDOW_DAYS, GraphKind, node_link
 from service.api.deps import ReaderDep, ReadSlug, RuntimeDep
-from service.encoded import encode, respond
-from service.repeats import Remembered
+from service.encoded import Remembered, encode, respond
 from service.runtime import Runtime
 
 router = APIRouter(prefix="/localities/{slug}/network", tags=["network"])
@@ -220,9 +219,8 @@ def answer(
     """
     if recorded_at is not None:
         return respond(request, encode(model, data(), compress=False))
-    seen = runtime.views.position()  # the state read next includes at least this much
-    position = runtime.reader.state(slug).position  # any new fact of the locality is a new answer
-    cache_key = (*key, slug, position)
+    state, seen = runtime.views.state_and_position(slug)  # current while the views stay at seen
+    cache_key = (*key, slug, state.position)  # any new fact of the locality is a new answer
     encoded = runtime.encoded.get(cache_key, lambda: encode(model, data()))
     today = None if as_of is not None else day
     runtime.repeats.remember(request, Remembered(slug, cache_key, seen, today, request.scope.get("route")))
