@@ -52,6 +52,9 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS view_peer_members (
         network_id TEXT NOT NULL, version INTEGER NOT NULL, locality_slug TEXT NOT NULL,
         joined_on TEXT NOT NULL, left_on TEXT, PRIMARY KEY (network_id, version))""",
+    # A locality's folded state as of one of its facts (projections.snapshots).
+    """CREATE TABLE IF NOT EXISTS view_snapshots (
+        locality_id TEXT PRIMARY KEY, position BIGINT NOT NULL, format TEXT NOT NULL, data BYTEA NOT NULL)""",
 )
 
 

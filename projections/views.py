@@ -4,6 +4,8 @@ projector writes)."""
 
 from __future__ import annotations
 
+import logging
+import queue
 import threading
 import time
 from collections.abc import Iterable
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from domain.bulk import collector_paused
+from projections import snapshots
 from projections.facts import Fact
 from projections.folds import apply
 from projections.projector import VIEW
@@ -19,6 +23,8 @@ from projections.store import Cursor, ViewDatabase, tracked_position
 
 #: Facts read and folded at a time while a locality loads (bounds the rows held at once).
 FOLD_CHUNK = 10_000
+log = logging.getLogger(__name__)
+
 FACT_COLUMNS = "position, locality_id, aggregate_id, aggregate_type, version, event_type, actor, recorded_at, effective, data"
 
 
@@ -37,8 +43,14 @@ class UnknownLocalityError(LookupError):
 
 
 class Views:
-    def __init__(self, db: ViewDatabase) -> None:
+    def __init__(self, db: ViewDatabase, *, snapshot_every: int = snapshots.SNAPSHOT_EVERY) -> None:
+        """``snapshot_every``: facts folded into a locality before its state is kept as a
+        snapshot (by a thread of its own); 0 keeps none."""
         self.db = db
+        self.snapshot_every = snapshot_every
+        self._unsnapped: dict[str, int] = {}  # locality id -> facts folded since its last snapshot
+        self._snapshots: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._snapshotter: threading.Thread | None = None
         self._states: dict[str, LocalityState] = {}
         self._read_up_to: dict[str, int] = {}  # locality id -> the view position its state includes
         self._ids: dict[str, str] = {}  # slug -> id of every locality seen: none is ever removed
@@ -107,8 +119,8 @@ class Views:
             lock = self._locks.setdefault(locality_id, threading.Lock())
         with lock:
             current = self._states.get(locality_id)
-            state = current or LocalityState(id=locality_id)
-            forked = False
+            state = current or self._snapshot(locality_id) or LocalityState(id=locality_id)
+            forked, folded = False, 0
             while True:
                 # A page per transaction, folded outside it: the projector is never kept waiting.
                 with self.db.read() as cursor:
@@ -124,12 +136,58 @@ class Views:
                     break
                 if current is not None and not forked:
                     state, forked = current.fork(), True
-                for fact in facts:
-                    apply(state, fact, name=names.get(fact.aggregate_id))
+                with collector_paused():  # a fold makes rows, not garbage: half its time was collections
+                    for fact in facts:
+                        apply(state, fact, name=names.get(fact.aggregate_id))
+                folded += len(facts)
             with self._lock:
                 self._states[locality_id] = state
                 self._read_up_to[locality_id] = tracked
+                unsnapped = self._unsnapped[locality_id] = self._unsnapped.get(locality_id, 0) + folded
+            if self.snapshot_every and unsnapped >= self.snapshot_every:
+                self._keep_soon(locality_id)
             return state, tracked
+
+    # Snapshots: a restarted server starts a locality from its last one
+
+    def _snapshot(self, locality_id: str) -> LocalityState | None:
+        if not self.snapshot_every:
+            return None
+        with self.db.read() as cursor:
+            return snapshots.read(cursor, locality_id)
+
+    def _keep_soon(self, locality_id: str) -> None:
+        """Keep the locality's state as its snapshot, in a thread of its own (pickling a
+        large locality takes a moment; the read that folded it does not wait for that)."""
+        with self._lock:
+            self._unsnapped[locality_id] = 0
+            if self._snapshotter is None:
+                self._snapshotter = threading.Thread(target=self._keep_queued, name="snapshots", daemon=True)
+                self._snapshotter.start()
+        self._snapshots.put(locality_id)
+
+    def _keep_queued(self) -> None:
+        while (locality_id := self._snapshots.get()) is not None:
+            try:
+                self.keep(locality_id)
+            except Exception:  # the next fold of the locality tries again
+                log.warning("could not keep a snapshot of locality %s", locality_id, exc_info=True)
+                with self._lock:
+                    self._unsnapped[locality_id] = self.snapshot_every
+
+    def keep(self, locality_id: str) -> bool:
+        """Keep the locality's current state as its snapshot now; False if it has no
+        facts yet, or an erasure came after it."""
+        state, _ = self._current(locality_id)
+        return bool(state.position) and snapshots.write(self.db, state)
+
+    def close(self) -> None:
+        """Finish the snapshots under way (a server stopping keeps what it folded)."""
+        with self._lock:
+            snapshotter, self._snapshotter = self._snapshotter, None
+        if snapshotter is not None:
+            self._snapshots.put(None)
+            snapshotter.join()
 
     # Localities
 
