@@ -57,11 +57,13 @@ REBUILD_BATCH_SIZE = 25_000
 READERS = 2
 
 
-#: One notification read and decoded: its position, aggregate id, version, aggregate and
-#: event type, when it was recorded (ISO), actor, effective date (ISO), locality (None if
-#: it names none), sealed personal details, the fact's data as stored, and the data as
-#: values for the events that change other rows (None for the rest).
-Decoded = tuple[int, str, int, str, str, str, str, str | None, str | None, str, str, dict[str, Any] | None]
+#: A fact's row (position, locality, aggregate id, aggregate type, version, event type,
+#: actor, recorded at (ISO), effective date (ISO), data as stored); the locality is None
+#: where the event does not name it (all but an aggregate's first).
+FactRow = tuple[int, str | None, str, str, int, str, str, str, str | None, str]
+#: One notification read and decoded: its fact's row, the sealed personal details, and
+#: the data as values for the events that change other rows (None for the rest).
+Decoded = tuple[FactRow, str, dict[str, Any] | None]
 #: A batch read ahead: the positions it was read from and to (inclusive), and every
 #: notification between them there was then.
 ReadAhead = tuple[int, int, list[Decoded]]
@@ -76,22 +78,19 @@ def decode(decoder: StoredEventDecoder, notifications: Sequence[Any]) -> list[De
         notifications, decoder.decode_all(notifications), strict=True
     ):
         recorded_at, actor, effective, locality_id, sealed = take_standard(data)
-        decoded.append(
-            (
-                notification.id,
-                str(notification.originator_id),
-                notification.originator_version,
-                aggregate_type,
-                event_type,
-                recorded_at,
-                actor,
-                effective,
-                locality_id,
-                sealed,
-                data_text(data),
-                data if (aggregate_type, event_type) in _CHANGES else None,
-            )
+        row = (
+            notification.id,
+            locality_id,
+            str(notification.originator_id),
+            aggregate_type,
+            notification.originator_version,
+            event_type,
+            actor,
+            recorded_at,
+            effective,
+            data_text(data),
         )
+        decoded.append((row, sealed, data if (aggregate_type, event_type) in _CHANGES else None))
     return decoded
 
 
@@ -198,7 +197,7 @@ class Projector:
             if ahead is not None and ahead[0] <= start <= ahead[1] + 1:
                 # It holds every notification from where the views are up to its end (more
                 # after its end are read with the next batch).
-                decoded = [row for row in ahead[2] if row[0] >= start]
+                decoded = [each for each in ahead[2] if each[0][0] >= start]
             else:
                 notifications = self.app.recorder.select_notifications(start=start, limit=batch_size)
                 decoded = decode(self._decoder, notifications)
@@ -223,9 +222,9 @@ class Projector:
             cursor.execute(
                 "INSERT INTO view_tracking (view, position) VALUES (?, ?) "
                 "ON CONFLICT (view) DO UPDATE SET position = excluded.position",
-                (VIEW, decoded[-1][0]),
+                (VIEW, decoded[-1][0][0]),
             )
-        self._position = decoded[-1][0]
+        self._position = decoded[-1][0][0]
         if erased:
             self._leave_no_copies()
         return len(decoded)
@@ -366,30 +365,26 @@ class Projector:
         rows: list[tuple[Any, ...]] = []
         changes: list[tuple[Fact, str | None]] = []
         localities = self._localities
-        for (
-            position,
-            aggregate_id,
-            version,
-            aggregate_type,
-            event_type,
-            recorded_at,
-            actor,
-            effective,
-            locality_id,
-            sealed,
-            text,
-            data,
-        ) in decoded:
+        for row, sealed, data in decoded:
+            aggregate_id = row[2]
+            locality_id = row[1]
             if locality_id is not None:
                 localities[aggregate_id] = locality_id
-                created.append((aggregate_id, locality_id, aggregate_type))
+                created.append((aggregate_id, locality_id, row[3]))
             else:
                 locality_id = localities.get(aggregate_id) or self._locality_of(cursor, aggregate_id)
-            row = (position, locality_id, aggregate_id, aggregate_type, version, event_type, actor)
-            rows.append((*row, recorded_at, effective, text))
+                row = (row[0], locality_id, *row[2:])
+            rows.append(row)
             if data is not None:
+                position, _, _, aggregate_type, version, event_type, actor, recorded_at, effective, _ = row
                 fact = Fact(
-                    *row,
+                    position,
+                    locality_id,
+                    aggregate_id,
+                    aggregate_type,
+                    version,
+                    event_type,
+                    actor,
                     recorded_at=datetime.fromisoformat(recorded_at),
                     effective=date.fromisoformat(effective) if effective else None,
                     data=data,
