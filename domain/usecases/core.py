@@ -14,6 +14,7 @@ from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder
 
 from domain.base import MAX_NAME, CivicAggregate, DateAsISO, text
 from domain.errors import ConflictError, NotFoundError, StaleVersionError
+from domain.group_commit import GroupCommit
 from domain.locality import (
     Locality,
     LocalityExistsError,
@@ -43,6 +44,7 @@ class Core(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.personal = PersonalData(self._key_store())
+        self._grouped = GroupCommit(self.events)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -108,9 +110,11 @@ class Core(Application[UUID]):
         for aggregate in aggregates:
             processing.events.extend(aggregate.collect_events())
             processing.aggregates[aggregate.id] = aggregate
-        recordings = (
-            self._record(processing) if events is self.events else self._record_in(events, processing)
-        )
+        if events is self.events:  # with the commands of other threads (domain.group_commit)
+            recordings = self._grouped.put(processing.events)
+            self._cache(processing)
+        else:
+            recordings = self._record_in(events, processing)
         self._take_snapshots(processing)
         self._notify(recordings)
         return recordings
@@ -120,10 +124,14 @@ class Core(Application[UUID]):
     ) -> list[Recording[UUID]]:
         """``Application._record``, with the events put in ``events``."""
         recordings = events.put(processing.events, tracking=processing.tracking, **processing.saved_kwargs)
+        self._cache(processing)
+        return recordings
+
+    def _cache(self, processing: ProcessingEvent[UUID]) -> None:
+        """As ``Application._record`` does after recording."""
         if self.repository.cache and not self.repository.fastforward:
             for aggregate_id, aggregate in processing.aggregates.items():
                 self.repository.cache.put(aggregate_id, aggregate)
-        return recordings
 
     # Localities
 
