@@ -14,14 +14,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from domain.application import Receipt
 from domain.errors import InvalidInputError, NotFoundError
 from projections.facts import Fact
 from projections.state import CommitmentState, LocalityState, at
 from service.api.deps import ActorDep, IfMatchDep, ReaderDep, ReadSlug, RuntimeDep, WriteSlug
 from service.api.localities import etag
 from service.api.schemas import Page, PageParams, WritePublic
-from service.runtime import Runtime
+from service.api.writes import written
 
 router = APIRouter(prefix="/localities/{slug}/commitments", tags=["commitments"])
 
@@ -134,12 +133,6 @@ class CommitmentDetailPublic(CommitmentPublic):
     progress: list[ProgressPublic]
 
 
-def answer_write(runtime: Runtime, response: Response, receipt: Receipt) -> dict[str, object]:
-    """The answer to a write: its receipt, once the views include it, and the new version as ETag."""
-    etag(response, receipt.version)
-    return runtime.written(receipt)
-
-
 def stakeholder_ref(state: LocalityState, stakeholder_id: str, day: date) -> StakeholderRef:
     """A stakeholder's id, name and sector on ``day``, as the views know them."""
     row = state.stakeholders.get(stakeholder_id)
@@ -221,11 +214,11 @@ def _row(row: dict[str, Any], locality: LocalityState, today: date) -> Commitmen
 
 @router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
 def make_commitment(
-    slug: WriteSlug, body: CommitmentCreate, actor: ActorDep, runtime: RuntimeDep, response: Response
-) -> dict[str, object]:
+    slug: WriteSlug, body: CommitmentCreate, actor: ActorDep, runtime: RuntimeDep
+) -> Response:
     """Record a commitment: a promisor's promise to promisees or to the Change Group, with a due date."""
     receipt = runtime.app.make_commitment(slug, **body.model_dump(), actor=actor)
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt, created=True)
 
 
 @router.get("/{commitment_id}", response_model=CommitmentDetailPublic)
@@ -303,14 +296,13 @@ def report_progress(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Report progress on an open commitment, optionally at a meeting and with a percentage."""
     app = runtime.app
     receipt = app.report_progress(
         slug, commitment_id, **body.model_dump(), actor=actor, expected_version=expected
     )
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{commitment_id}/renegotiations", response_model=WritePublic)
@@ -321,13 +313,12 @@ def renegotiate(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Agree a new due date for an open commitment, saying why; the original due date is kept."""
     receipt = runtime.app.renegotiate(
         slug, commitment_id, **body.model_dump(), actor=actor, expected_version=expected
     )
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{commitment_id}/reassignment", response_model=WritePublic)
@@ -338,13 +329,12 @@ def reassign(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Hand an open commitment to another stakeholder of the locality, saying why."""
     receipt = runtime.app.reassign(
         slug, commitment_id, **body.model_dump(), actor=actor, expected_version=expected
     )
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{commitment_id}/fulfilment", response_model=WritePublic)
@@ -355,13 +345,12 @@ def fulfil(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Record that an open commitment was kept, with evidence."""
     receipt = runtime.app.fulfil(
         slug, commitment_id, **body.model_dump(), actor=actor, expected_version=expected
     )
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{commitment_id}/missed", response_model=WritePublic)
@@ -372,13 +361,12 @@ def mark_missed(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Record that an open commitment was not kept."""
     receipt = runtime.app.mark_missed(
         slug, commitment_id, **body.model_dump(), actor=actor, expected_version=expected
     )
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{commitment_id}/withdrawal", response_model=WritePublic)
@@ -389,10 +377,9 @@ def withdraw(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Withdraw an open commitment, saying why (withdrawn ones are shown, not counted in the kept rate)."""
     receipt = runtime.app.withdraw(
         slug, commitment_id, **body.model_dump(), actor=actor, expected_version=expected
     )
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from service.api.deps import ActorDep, AppDep, IfMatchDep, PrincipalDep, ReadSlug, RuntimeDep, WriteSlug
 from service.api.schemas import WritePublic
+from service.api.writes import written
 
 router = APIRouter(prefix="/localities", tags=["localities"])
 
@@ -48,14 +49,11 @@ def list_localities(principal: PrincipalDep, runtime: RuntimeDep, app: AppDep) -
 
 
 @router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def create_locality(
-    body: LocalityCreate, principal: PrincipalDep, runtime: RuntimeDep, response: Response
-) -> dict[str, object]:
+def create_locality(body: LocalityCreate, principal: PrincipalDep, runtime: RuntimeDep) -> Response:
     """Register a locality (administrators only)."""
     principal.require_admin()
     receipt = runtime.app.register_locality(body.slug, body.name, body.region, actor=principal.name)
-    etag(response, receipt.version)
-    return runtime.written(receipt)
+    return written(runtime, receipt, created=True)
 
 
 @router.get("/{slug}", response_model=LocalityPublic)
@@ -73,22 +71,18 @@ def rename_locality(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Rename a locality or change its region."""
     receipt = runtime.app.rename_locality(
         slug, body.name, body.region, actor=actor, expected_version=expected
     )
-    etag(response, receipt.version)
-    return runtime.written(receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{slug}/sectors", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def add_sector(
-    slug: WriteSlug, body: SectorCreate, actor: ActorDep, runtime: RuntimeDep
-) -> dict[str, object]:
+def add_sector(slug: WriteSlug, body: SectorCreate, actor: ActorDep, runtime: RuntimeDep) -> Response:
     """Add a sector of the locality's own to the default list."""
-    return runtime.written(runtime.app.add_sector(slug, body.sector, body.label, actor=actor))
+    return written(runtime, runtime.app.add_sector(slug, body.sector, body.label, actor=actor), created=True)
 
 
 def _public(app: AppDep, slug: str) -> LocalityPublic:

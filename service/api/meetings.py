@@ -25,12 +25,12 @@ from service.api.commitments import (
     StakeholderRef,
     Strict,
     Text,
-    answer_write,
     stakeholder_ref,
 )
 from service.api.deps import ActorDep, IfMatchDep, ReaderDep, ReadSlug, RuntimeDep, WriteSlug
 from service.api.localities import etag
 from service.api.schemas import Page, WritePublic
+from service.api.writes import written
 
 router = APIRouter(prefix="/localities/{slug}/meetings", tags=["meetings"])
 
@@ -169,20 +169,16 @@ def _summary(meeting: MeetingState) -> MeetingPublic:
 
 
 @router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def schedule_meeting(
-    slug: WriteSlug, body: MeetingCreate, actor: ActorDep, runtime: RuntimeDep, response: Response
-) -> dict[str, object]:
+def schedule_meeting(slug: WriteSlug, body: MeetingCreate, actor: ActorDep, runtime: RuntimeDep) -> Response:
     """Schedule a meeting."""
     receipt = runtime.app.schedule_meeting(
         slug, kind=body.kind.value, title=body.title, held_on=body.held_on, place=body.place, actor=actor
     )
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt, created=True)
 
 
 @router.post("/record", response_model=MeetingRecordedPublic, status_code=status.HTTP_201_CREATED)
-def record_meeting(
-    slug: WriteSlug, body: MeetingRecord, actor: ActorDep, runtime: RuntimeDep, response: Response
-) -> dict[str, object]:
+def record_meeting(slug: WriteSlug, body: MeetingRecord, actor: ActorDep, runtime: RuntimeDep) -> Response:
     """Record a held meeting with its attendance, decisions and commitments, in one atomic write.
 
     Every part is checked (each attendee, promisor and promisee an active stakeholder of the
@@ -205,10 +201,8 @@ def record_meeting(
         ],
         actor=actor,
     )
-    return {
-        **answer_write(runtime, response, recorded.meeting),
-        "commitments": [runtime.written(receipt) for receipt in recorded.commitments],
-    }
+    commitments = [runtime.written(receipt) for receipt in recorded.commitments]
+    return written(runtime, recorded.meeting, created=True, commitments=commitments)
 
 
 @router.get("/{meeting_id}", response_model=MeetingDetailPublic)
@@ -265,13 +259,12 @@ def record_attendance(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Record stakeholders as attending the meeting."""
     receipt = runtime.app.record_attendance(
         slug, meeting_id, body.stakeholder_ids, actor=actor, expected_version=expected
     )
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{meeting_id}/attendance/corrections", response_model=WritePublic)
@@ -282,8 +275,7 @@ def correct_attendance(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Correct the attendance: add or remove attendees, saying why (the earlier record stays)."""
     receipt = runtime.app.correct_attendance(
         slug,
@@ -294,7 +286,7 @@ def correct_attendance(
         actor=actor,
         expected_version=expected,
     )
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{meeting_id}/decisions", response_model=WritePublic)
@@ -304,13 +296,12 @@ def record_decision(
     body: DecisionCreate,
     actor: ActorDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Record a decision taken at the meeting, and the attendees who agreed it."""
     receipt = runtime.app.record_decision(
         slug, meeting_id, text=body.text, agreed_by=body.agreed_by, actor=actor
     )
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.put("/{meeting_id}/notes", response_model=WritePublic)
@@ -320,11 +311,10 @@ def record_notes(
     body: NotesUpdate,
     actor: ActorDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Replace the meeting's notes (earlier notes stay in its history)."""
     receipt = runtime.app.record_notes(slug, meeting_id, body.notes, actor=actor)
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{meeting_id}/hold", response_model=WritePublic)
@@ -333,13 +323,12 @@ def hold_meeting(
     meeting_id: UUID,
     actor: ActorDep,
     runtime: RuntimeDep,
-    response: Response,
     body: Annotated[MeetingHold | None, Body()] = None,
-) -> dict[str, object]:
+) -> Response:
     """Record that a scheduled meeting was held (on its planned day unless ``on`` says otherwise)."""
     on = body.on if body else None
     receipt = runtime.app.hold_meeting(slug, meeting_id, on=on, actor=actor)
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{meeting_id}/cancel", response_model=WritePublic)
@@ -349,8 +338,7 @@ def cancel_meeting(
     body: MeetingCancel,
     actor: ActorDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Cancel a scheduled meeting, saying why; nothing more can be recorded at it."""
     receipt = runtime.app.cancel_meeting(slug, meeting_id, reason=body.reason, actor=actor)
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)

@@ -30,6 +30,7 @@ from projections.comparison import (
 from service.api.deps import ActorDep, PrincipalDep, ReaderDep, RuntimeDep
 from service.api.network import Day, day_query, invalid_query
 from service.api.schemas import WritePublic
+from service.api.writes import written
 from service.auth import Principal, Role
 
 router = APIRouter(prefix="/peer-networks", tags=["peer networks"])
@@ -186,12 +187,12 @@ def _public(network: PeerNetworkView, today: date) -> PeerNetworkPublic:
 
 
 @router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def create_peer_network(
-    body: PeerNetworkCreate, principal: PrincipalDep, runtime: RuntimeDep
-) -> dict[str, object]:
+def create_peer_network(body: PeerNetworkCreate, principal: PrincipalDep, runtime: RuntimeDep) -> Response:
     """Establish a peer network (administrators only)."""
     principal.require_admin()
-    return runtime.written(runtime.app.create_peer_network(body.slug, body.name, actor=principal.name))
+    return written(
+        runtime, runtime.app.create_peer_network(body.slug, body.name, actor=principal.name), created=True
+    )
 
 
 @router.get("", response_model=list[PeerNetworkPublic])
@@ -204,10 +205,12 @@ def list_peer_networks(principal: PrincipalDep, reader: ReaderDep) -> list[PeerN
 @router.post("/{slug}/members", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
 def join(
     slug: str, body: MemberCreate, principal: PrincipalDep, actor: ActorDep, runtime: RuntimeDep
-) -> dict[str, object]:
+) -> Response:
     """Record a locality joining the network (administrators only)."""
     principal.require_admin()
-    return runtime.written(runtime.app.join_peer_network(slug, body.locality, on=body.on, actor=actor))
+    return written(
+        runtime, runtime.app.join_peer_network(slug, body.locality, on=body.on, actor=actor), created=True
+    )
 
 
 @router.post("/{slug}/members/{locality}/leave", response_model=WritePublic)
@@ -218,11 +221,11 @@ def leave(
     actor: ActorDep,
     runtime: RuntimeDep,
     body: MemberLeave | None = None,
-) -> dict[str, object]:
+) -> Response:
     """Record a locality leaving the network (administrators only)."""
     principal.require_admin()
     on = body.on if body is not None else None
-    return runtime.written(runtime.app.leave_peer_network(slug, locality, on=on, actor=actor))
+    return written(runtime, runtime.app.leave_peer_network(slug, locality, on=on, actor=actor))
 
 
 @router.get(

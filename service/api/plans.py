@@ -14,10 +14,11 @@ from pydantic import BaseModel, Field, StringConstraints
 from domain.errors import NotFoundError
 from domain.vocabulary import MeasureKind
 from projections.state import MeasureState
-from service.api.commitments import MAX_IDS, NO_NUL, Name, OptionalText, PageQuery, Strict, Text, answer_write
+from service.api.commitments import MAX_IDS, NO_NUL, Name, OptionalText, PageQuery, Strict, Text
 from service.api.deps import ActorDep, IfMatchDep, ReaderDep, ReadSlug, RuntimeDep, WriteSlug
 from service.api.localities import etag
 from service.api.schemas import Page, WritePublic
+from service.api.writes import written
 
 router = APIRouter(prefix="/localities/{slug}/plans", tags=["plans"])
 measures_router = APIRouter(prefix="/localities/{slug}/measures", tags=["measures"])
@@ -158,12 +159,10 @@ def list_plans(slug: ReadSlug, reader: ReaderDep, page: PageQuery) -> Page[PlanP
 
 
 @router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def draft_plan(
-    slug: WriteSlug, body: PlanCreate, actor: ActorDep, runtime: RuntimeDep, response: Response
-) -> dict[str, object]:
+def draft_plan(slug: WriteSlug, body: PlanCreate, actor: ActorDep, runtime: RuntimeDep) -> Response:
     """Draft an action plan."""
     receipt = runtime.app.draft_plan(slug, title=body.title, summary=body.summary, actor=actor)
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt, created=True)
 
 
 @router.get("/{plan_id}", response_model=PlanDetailPublic)
@@ -190,11 +189,11 @@ def get_plan(slug: ReadSlug, plan_id: UUID, reader: ReaderDep, response: Respons
 
 @router.post("/{plan_id}/goals", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
 def add_goal(
-    slug: WriteSlug, plan_id: UUID, body: GoalCreate, actor: ActorDep, runtime: RuntimeDep, response: Response
-) -> dict[str, object]:
+    slug: WriteSlug, plan_id: UUID, body: GoalCreate, actor: ActorDep, runtime: RuntimeDep
+) -> Response:
     """Add a goal to the plan; the answer's id is the goal's, its version and ETag the plan's."""
     receipt = runtime.app.add_goal(slug, plan_id, title=body.title, description=body.description, actor=actor)
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt, created=True)
 
 
 @router.post("/{plan_id}/agreement", response_model=WritePublic)
@@ -205,8 +204,7 @@ def agree_plan(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Record that the plan was agreed at a meeting, by attendees of it."""
     receipt = runtime.app.agree_plan(
         slug,
@@ -216,7 +214,7 @@ def agree_plan(
         actor=actor,
         expected_version=expected,
     )
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{plan_id}/revisions", response_model=WritePublic)
@@ -227,13 +225,12 @@ def revise_plan(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Revise the plan, saying why; it goes back to draft, to be agreed again."""
     receipt = runtime.app.revise_plan(
         slug, plan_id, **body.model_dump(), actor=actor, expected_version=expected
     )
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @measures_router.get("", response_model=Page[MeasurePublic])
@@ -245,14 +242,12 @@ def list_measures(slug: ReadSlug, reader: ReaderDep, page: PageQuery) -> Page[Me
 
 
 @measures_router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def define_measure(
-    slug: WriteSlug, body: MeasureCreate, actor: ActorDep, runtime: RuntimeDep, response: Response
-) -> dict[str, object]:
+def define_measure(slug: WriteSlug, body: MeasureCreate, actor: ActorDep, runtime: RuntimeDep) -> Response:
     """Define a measure of a plan's goal: quantitative (unit, baseline, target) or qualitative."""
     fields = body.model_dump()
     fields["kind"] = body.kind.value
     receipt = runtime.app.define_measure(slug, **fields, actor=actor)
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt, created=True)
 
 
 @measures_router.get("/{measure_id}", response_model=MeasureDetailPublic)
@@ -294,8 +289,7 @@ def record_observation(
     body: ObservationCreate,
     actor: ActorDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Record an observation of the measure: a value, or a story with evidence."""
     receipt = runtime.app.record_observation(slug, measure_id, **body.model_dump(), actor=actor)
-    return answer_write(runtime, response, receipt)
+    return written(runtime, receipt)

@@ -10,13 +10,12 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.errors import NotFoundError
-from domain.usecases.core import Receipt
 from domain.vocabulary import TRUST_DIMENSIONS, VALUE_DIMENSIONS, RelationshipKind, Source
 from projections.state import LocalityState, RelationshipState, at
 from service.api.deps import ActorDep, IfMatchDep, ReaderDep, ReadSlug, RuntimeDep, WriteSlug
 from service.api.localities import etag
 from service.api.schemas import Page, PageParams, WritePublic
-from service.runtime import Runtime
+from service.api.writes import written
 
 router = APIRouter(prefix="/localities/{slug}/relationships", tags=["relationships"])
 
@@ -120,8 +119,8 @@ def list_relationships(
 
 @router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
 def form_relationship(
-    slug: WriteSlug, body: RelationshipCreate, actor: ActorDep, runtime: RuntimeDep, response: Response
-) -> dict[str, object]:
+    slug: WriteSlug, body: RelationshipCreate, actor: ActorDep, runtime: RuntimeDep
+) -> Response:
     """Record a tie between two active stakeholders of the locality."""
     receipt = runtime.app.form_relationship(
         slug,
@@ -134,7 +133,7 @@ def form_relationship(
         valid_from=body.valid_from,
         actor=actor,
     )
-    return _written(runtime, response, receipt)
+    return written(runtime, receipt, created=True)
 
 
 @router.get("/{relationship_id}", response_model=RelationshipPublic)
@@ -158,8 +157,7 @@ def rate_relationship(
     body: RatingCreate,
     actor: ActorDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Rate the trust and value of a current relationship (PARTNER's three dimensions of each)."""
     receipt = runtime.app.rate_relationship(
         slug,
@@ -170,7 +168,7 @@ def rate_relationship(
         on=body.on,
         actor=actor,
     )
-    return _written(runtime, response, receipt)
+    return written(runtime, receipt, created=True)
 
 
 @router.post("/{relationship_id}/intensity", response_model=WritePublic)
@@ -181,13 +179,12 @@ def change_intensity(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Change how intense a current relationship is, from a given date."""
     receipt = runtime.app.change_intensity(
         slug, relationship_id, body.intensity, on=body.on, actor=actor, expected_version=expected
     )
-    return _written(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{relationship_id}/end", response_model=WritePublic)
@@ -198,8 +195,7 @@ def end_relationship(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """End a relationship on a date; it stays in the record, valid until then."""
     receipt = runtime.app.end_relationship(
         slug,
@@ -209,12 +205,7 @@ def end_relationship(
         actor=actor,
         expected_version=expected,
     )
-    return _written(runtime, response, receipt)
-
-
-def _written(runtime: Runtime, response: Response, receipt: Receipt) -> dict[str, object]:
-    etag(response, receipt.version)
-    return runtime.written(receipt)
+    return written(runtime, receipt)
 
 
 def _public(state: LocalityState, row: RelationshipState, day: date) -> RelationshipPublic:

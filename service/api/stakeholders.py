@@ -12,14 +12,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from domain.errors import InvalidInputError, NotFoundError
 from domain.stakeholder import Stakeholder
-from domain.usecases.core import Receipt
 from domain.vocabulary import AssetCategory, StakeholderKind
 from projections.state import StakeholderState
 from service.api.deps import ActorDep, IfMatchDep, PrincipalDep, ReaderDep, ReadSlug, RuntimeDep, WriteSlug
 from service.api.localities import etag
 from service.api.schemas import Page, PageParams, WritePublic
+from service.api.writes import written
 from service.auth import Role
-from service.runtime import Runtime
 
 router = APIRouter(prefix="/localities/{slug}/stakeholders", tags=["stakeholders"])
 assets_router = APIRouter(prefix="/localities/{slug}/assets", tags=["assets"])
@@ -140,11 +139,6 @@ class AssetMapPublic(BaseModel):
     data: list[MappedAssetPublic]
 
 
-def _written(runtime: Runtime, response: Response, receipt: Receipt) -> dict[str, object]:
-    etag(response, receipt.version)
-    return runtime.written(receipt)
-
-
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -182,8 +176,8 @@ def list_stakeholders(
 
 @router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
 def register_stakeholder(
-    slug: WriteSlug, body: StakeholderCreate, actor: ActorDep, runtime: RuntimeDep, response: Response
-) -> dict[str, object]:
+    slug: WriteSlug, body: StakeholderCreate, actor: ActorDep, runtime: RuntimeDep
+) -> Response:
     """Register an organisation, a group or a person in one of the locality's sectors."""
     receipt = runtime.app.register_stakeholder(
         slug,
@@ -195,7 +189,7 @@ def register_stakeholder(
         since=body.since,
         actor=actor,
     )
-    return _written(runtime, response, receipt)
+    return written(runtime, receipt, created=True)
 
 
 @router.get("/{stakeholder_id}", response_model=StakeholderDetailPublic)
@@ -249,8 +243,7 @@ def change_details(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Change a stakeholder's name, contact details or notes."""
     app = runtime.app
     current = app.load(Stakeholder, stakeholder_id, locality=slug, expected_version=expected)
@@ -259,7 +252,7 @@ def change_details(
     receipt = app.change_stakeholder_details(
         slug, stakeholder_id, actor=actor, expected_version=current.version, **details
     )
-    return _written(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{stakeholder_id}/sector", response_model=WritePublic)
@@ -270,13 +263,12 @@ def change_sector(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Move a stakeholder to another sector, from a given date."""
     receipt = runtime.app.change_sector(
         slug, stakeholder_id, body.sector, actor=actor, on=body.on, expected_version=expected
     )
-    return _written(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{stakeholder_id}/assets", response_model=AssetWritePublic, status_code=status.HTTP_201_CREATED)
@@ -286,8 +278,7 @@ def record_asset(
     body: AssetCreate,
     actor: ActorDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Record an asset the stakeholder brings (a venue, volunteers, funding, ...)."""
     asset_id = uuid4()
     receipt = runtime.app.record_asset(
@@ -298,7 +289,7 @@ def record_asset(
         actor=actor,
         asset_id=asset_id,
     )
-    return {**_written(runtime, response, receipt), "asset_id": str(asset_id)}
+    return written(runtime, receipt, created=True, asset_id=str(asset_id))
 
 
 @router.delete("/{stakeholder_id}/assets/{asset_id}", response_model=WritePublic)
@@ -308,16 +299,15 @@ def retire_asset(
     asset_id: UUID,
     actor: ActorDep,
     runtime: RuntimeDep,
-    response: Response,
     body: Annotated[ReasonGiven | None, Body()] = None,
     reason: Annotated[str | None, Query(max_length=4000, description="Why, if not in the body")] = None,
-) -> dict[str, object]:
+) -> Response:
     """Retire an asset the stakeholder no longer brings; give the reason in the body or the query."""
     given = body.reason if body is not None else reason
     if given is None:
         raise InvalidInputError("reason", "say why the asset is retired, in the body or as ?reason=")
     receipt = runtime.app.retire_asset(slug, stakeholder_id, asset_id, reason=given, actor=actor)
-    return _written(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{stakeholder_id}/merge", response_model=WritePublic)
@@ -328,13 +318,12 @@ def merge_stakeholder(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Merge this duplicate into another stakeholder of the locality."""
     receipt = runtime.app.merge_stakeholder(
         slug, stakeholder_id, body.into_id, reason=body.reason, actor=actor, expected_version=expected
     )
-    return _written(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{stakeholder_id}/archive", response_model=WritePublic)
@@ -345,13 +334,12 @@ def archive_stakeholder(
     actor: ActorDep,
     expected: IfMatchDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Archive a stakeholder who is no longer part of the network."""
     receipt = runtime.app.archive_stakeholder(
         slug, stakeholder_id, reason=body.reason, actor=actor, expected_version=expected
     )
-    return _written(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @router.post("/{stakeholder_id}/erase", response_model=WritePublic)
@@ -362,12 +350,11 @@ def erase_person(
     principal: PrincipalDep,
     actor: ActorDep,
     runtime: RuntimeDep,
-    response: Response,
-) -> dict[str, object]:
+) -> Response:
     """Erase a person's personal data for good (administrators only)."""
     principal.require_admin()
     receipt = runtime.app.erase_person(slug, stakeholder_id, reason=body.reason, actor=actor)
-    return _written(runtime, response, receipt)
+    return written(runtime, receipt)
 
 
 @assets_router.get("", response_model=AssetMapPublic)
