@@ -21,15 +21,15 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, EventStore, JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from domain.encoding import BulkTranscoder
+from domain.encoding import BulkMapper, BulkTranscoder
 
 
 def batch_events(mapper: Mapper[UUID], recorder: ApplicationRecorder) -> EventStore[UUID]:
     """An event store writing to ``recorder``'s table with a batch recorder, if there is
     one for its database (else with ``recorder`` itself), and encoding as ``mapper`` does,
-    with ``BulkTranscoder`` in place of eventsourcing's JSON transcoder."""
+    with ``BulkMapper`` and ``BulkTranscoder`` in place of eventsourcing's mapper and JSON transcoder."""
     if type(mapper.transcoder) is JSONTranscoder:
-        mapper = Mapper(BulkTranscoder(mapper.transcoder), mapper.compressor, mapper.cipher)
+        mapper = BulkMapper(BulkTranscoder(mapper.transcoder), mapper.compressor, mapper.cipher)
     batch: ApplicationRecorder = recorder
     if type(recorder) is SQLiteApplicationRecorder:
         batch = SQLiteBatchRecorder(recorder.datastore, recorder.events_table_name)

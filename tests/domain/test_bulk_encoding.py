@@ -9,9 +9,14 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.compressor import ZlibCompressor
+from eventsourcing.cryptography import AESCipher
+from eventsourcing.persistence import Mapper
+from eventsourcing.utils import Environment
 
 from domain.application import CivicWeave
-from domain.encoding import BulkTranscoder
+from domain.commitment import Commitment
+from domain.encoding import BulkMapper, BulkTranscoder
 from domain.persistence import environment
 from domain.stakeholder import Stakeholder
 
@@ -90,3 +95,67 @@ def test_a_type_without_a_transcoding_is_refused_as_the_library_refuses_it(
     with pytest.raises(TypeError) as raised:
         bulk.encode({"x": object()})
     assert type(raised.value) is type(expected.value)
+
+
+def _events_of_every_kind() -> list[Any]:
+    """A stakeholder's, a tie's (ended) and a commitment's events (``class_version`` 2), as built."""
+    stakeholder = Stakeholder.Registered(
+        originator_topic="domain.stakeholder:Stakeholder",
+        originator_id=ID,
+        originator_version=1,
+        timestamp=Stakeholder.Registered.create_timestamp(),
+        locality_id=ID,
+        kind="person",
+        sector="vcse",
+        name='Ann "the café" Ωmega\n',
+        contact="",
+        notes="",
+        sealed="",
+        actor="importer",
+        effective=date(2024, 2, 29),
+    )
+    made = Commitment.Made(
+        originator_topic="domain.commitment:Commitment",
+        originator_id=ID,
+        originator_version=1,
+        timestamp=Commitment.Made.create_timestamp(),
+        locality_id=ID,
+        promisor_id=ID,
+        promisee_ids=(ID, ID),
+        to_change_group=False,
+        what="Open the hall",
+        made_on=date(2024, 1, 1),
+        due=date(2024, 6, 1),
+        meeting_id=None,
+        goal_id=None,
+        actor="importer",
+        effective=None,
+    )
+    return [stakeholder, made]
+
+
+@pytest.mark.parametrize("secured", [False, True], ids=["plain", "compressed and encrypted"])
+def test_a_stored_event_is_the_one_the_library_mapper_stores(secured: bool) -> None:
+    app = CivicWeave(environment("memory://"))
+    cipher = AESCipher(Environment(env={AESCipher.CIPHER_KEY: AESCipher.create_key(16)}))
+    library = Mapper(app.mapper.transcoder, ZlibCompressor(), cipher) if secured else app.mapper
+    bulk = BulkMapper(BulkTranscoder(app.mapper.transcoder), library.compressor, library.cipher)
+
+    for event in _events_of_every_kind():
+        ours, theirs = bulk.to_stored_event(event), library.to_stored_event(event)
+        assert (ours.originator_id, ours.originator_version, ours.topic) == (
+            theirs.originator_id,
+            theirs.originator_version,
+            theirs.topic,
+        )
+        assert _revealed(library, ours.state) == _revealed(library, theirs.state)
+
+
+def _revealed(mapper: Mapper[Any], state: bytes) -> bytes:
+    """The JSON of a stored state, decrypted and decompressed as the mapper does
+    (the cipher's nonce differs each time)."""
+    if mapper.cipher:
+        state = mapper.cipher.decrypt(state)
+    if mapper.compressor:
+        state = mapper.compressor.decompress(state)
+    return state
