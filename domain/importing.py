@@ -12,18 +12,21 @@ New aggregates are built from their created events by ``domain.bulk.create``, wi
 eventsourcing's generic ``@event`` call machinery, and each batch is written by
 ``domain.recorders.batch_events``: one insert statement, encoded by ``BulkTranscoder``.
 The stored events are those the aggregates' own calls and the library's recorders would
-store (``tests/domain/test_bulk_paths.py``).
+store (``tests/domain/test_bulk_paths.py``). On SQLite and PostgreSQL a batch is
+committed while the next one is built (``domain.batches``); ``saved`` then counts the
+batches committed, waiting for the one in flight.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from domain.application import CivicWeave
 from domain.base import MAX_NAME, CivicAggregate, choice, not_before, scale, text
-from domain.bulk import collector_paused, create
+from domain.batches import batch_writer
+from domain.bulk import collector_paused, create, random_ids
 from domain.commitment import FULFILLED, MISSED, WITHDRAWN, Commitment
 from domain.errors import InvalidInputError
 from domain.meeting import CANCELLED, Meeting, MeetingCancelledError
@@ -33,7 +36,7 @@ from domain.relationship import Relationship
 from domain.stakeholder import Stakeholder
 from domain.vocabulary import DIRECTED_KINDS, MeetingKind, RelationshipKind, Source, StakeholderKind
 
-BATCH_SIZE = 500
+BATCH_SIZE = 800
 OUTCOMES = (FULFILLED, MISSED, WITHDRAWN)
 
 
@@ -47,9 +50,11 @@ class BulkImport:
         self.locality = app.locality(locality)
         self.actor = actor
         self.batch_size = batch_size
-        self.saved = 0
         self._pending: dict[UUID, CivicAggregate] = {}
-        self._events = batch_events(app.mapper, app.recorder)
+        self._ids = random_ids()
+        events = batch_events(app.mapper, app.recorder)
+        self._encode = events.mapper.to_stored_event
+        self._writer = batch_writer(events.recorder, app.personal.keys)
         # New people's keys, stored with the batch (before its events) instead of one
         # transaction each: on SQLite that halves the time of a list of residents.
         self._keys = MemoryKeyStore()
@@ -57,23 +62,34 @@ class BulkImport:
         self._stakeholders: dict[UUID, Stakeholder] = {}
         self._meetings: dict[UUID, Meeting] = {}
 
+    @property
+    def saved(self) -> int:
+        """How many records were saved (once the batch being committed is)."""
+        return self._writer.saved
+
     def flush(self) -> None:
-        """Save the pending aggregates in one transaction."""
+        """Save the pending aggregates in one transaction, and wait until every batch is saved."""
+        self._write()
+        self._writer.wait()
+
+    def _write(self) -> None:
+        """Save the pending aggregates in one transaction; on SQLite, committed while
+        the next batch is built (``domain.batches``)."""
         if not self._pending:
             return
         with collector_paused():
+            encode = self._encode
+            events = [encode(e) for aggregate in self._pending.values() for e in aggregate.collect_events()]
             keys = list(self._keys.items())
-            if keys:  # most batches (ties, meetings, organisations) have none: no transaction
-                self.app.personal.keys.put_many(keys)
+            if keys:
                 self._keys = self._sealer.keys = MemoryKeyStore()
-            self.app.commit(*self._pending.values(), events=self._events)
-        self.saved += len(self._pending)
+            self._writer.write(len(self._pending), events, keys)
         self._pending.clear()
 
     def _add(self, aggregate: CivicAggregate) -> None:
         self._pending[aggregate.id] = aggregate
         if len(self._pending) >= self.batch_size:
-            self.flush()
+            self._write()
 
     def _stakeholder(self, key: UUID) -> Stakeholder:
         found = self._stakeholders.get(key)
@@ -110,7 +126,7 @@ class BulkImport:
         sectors = self.locality.sectors
         if sector not in sectors:
             raise InvalidInputError("sector", f"{sector!r} is not allowed; use one of: {', '.join(sectors)}")
-        key = stakeholder_id or uuid4()
+        key = stakeholder_id or next(self._ids)
         stakeholder = create(
             Stakeholder,
             Stakeholder.Registered,
@@ -137,7 +153,7 @@ class BulkImport:
 
     def record_asset(self, stakeholder_id: UUID, *, category: str, description: str) -> UUID:
         stakeholder = self._stakeholder(stakeholder_id)
-        asset_id = uuid4()
+        asset_id = next(self._ids)
         stakeholder.record_asset(asset_id, category, description, actor=self.actor)
         self._add(stakeholder)
         return asset_id
@@ -165,6 +181,7 @@ class BulkImport:
         relationship = create(
             Relationship,
             Relationship.Formed,
+            id=next(self._ids),
             locality_id=self.locality.id,
             source_id=source_id,
             target_id=target_id,
@@ -197,6 +214,7 @@ class BulkImport:
         meeting = create(
             Meeting,
             Meeting.Scheduled,
+            id=next(self._ids),
             locality_id=self.locality.id,
             kind=choice("kind", kind, MeetingKind),
             title=text("title", title, max_length=MAX_NAME),
@@ -250,6 +268,7 @@ class BulkImport:
         commitment = create(
             Commitment,
             Commitment.Made,
+            id=next(self._ids),
             locality_id=self.locality.id,
             promisor_id=promisor,
             promisee_ids=promisees,

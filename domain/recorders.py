@@ -14,12 +14,14 @@ commands keep eventsourcing's recorders. The PostgreSQL recorder is in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, EventStore, JSONTranscoder, Mapper, StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteTransaction
 
 from domain.encoding import BulkMapper, BulkTranscoder
 
@@ -46,6 +48,8 @@ class SQLiteBatchRecorder(SQLiteApplicationRecorder):
     The transaction holds SQLite's write lock from the first insert to the commit, so
     the rows of one ``executemany`` take consecutive rowids, each one past the largest
     (the table has no AUTOINCREMENT): the last of them is the largest rowid after it.
+    ``insert_uncommitted`` leaves that transaction open for a bulk import to commit on
+    another thread (``domain.batches``); the write lock is held until then.
     """
 
     def _insert_events(
@@ -70,3 +74,35 @@ class SQLiteBatchRecorder(SQLiteApplicationRecorder):
         )
         last = int(self._max_notification_id(c))
         return list(range(last - len(stored_events) + 1, last + 1))
+
+    def insert_uncommitted(self, stored_events: Sequence[StoredEvent]) -> Callable[[], None]:
+        """Insert the events in a transaction left open on the writer connection (the
+        errors as ``insert_events`` raises them), and return what commits it, from any
+        thread, and gives the connection back to the pool."""
+        pool = self.datastore.pool
+        connection = pool.get_connection(is_writer=True)
+        transaction = SQLiteTransaction(connection, commit=True)
+        try:
+            cursor = transaction.__enter__()
+            try:
+                self._insert_events(cursor, stored_events)
+            finally:
+                cursor.sqlite_cursor.close()
+        except BaseException as error:
+            try:
+                transaction.__exit__(type(error), error, error.__traceback__)  # rolls back, raises
+            finally:
+                pool.put_connection(connection)
+            raise
+
+        def commit() -> None:
+            try:
+                transaction.__exit__(None, None, None)
+            except BaseException:
+                with suppress(sqlite3.Error):  # a commit refused (busy, I/O) leaves it open
+                    connection.rollback()
+                raise
+            finally:
+                pool.put_connection(connection)
+
+        return commit

@@ -7,16 +7,22 @@ from __future__ import annotations
 import gc
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
+from itertools import islice
+from pathlib import Path
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID, uuid4, uuid5
 
 import pytest
+from eventsourcing.persistence import OperationalError
+from eventsourcing.sqlite import SQLiteConnection
 
 import domain.importing
 from domain.application import CivicWeave, Receipt
 from domain.base import CivicAggregate
+from domain.bulk import random_ids
 from domain.errors import ConflictError, NotFoundError
 from domain.importing import BulkImport
 from domain.persistence import environment
@@ -31,8 +37,9 @@ NS = UUID("7f1f5e0e-2f35-4c36-9a53-1f0f3d3c9a11")
 def _class_call(
     cls: type[CivicAggregate], event_class: type[Any], *, id: UUID | None = None, **fields: Any
 ) -> Any:
-    """The plain path: the aggregate class called, through its ``@event`` ``__init__``."""
-    return cls(id=id, **fields) if id is not None else cls(**fields)
+    """The plain path: the aggregate class called, through its ``@event`` ``__init__``
+    (``_create`` is what the class call calls, with the id it would draw)."""
+    return cls._create(event_class, id=id, **fields) if id is not None else cls(**fields)
 
 
 def _import(app: CivicWeave) -> list[UUID]:
@@ -105,10 +112,10 @@ def plain() -> Iterator[CivicWeave]:
 
 
 def _plain_import(app: CivicWeave) -> list[UUID]:
-    """``_import`` through the class calls and ``app.events`` (eventsourcing's recorder)."""
+    """``_import`` through the class calls and ``app.events`` (eventsourcing's transcoder and recorder)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(domain.importing, "create", _class_call)
-        patch.setattr(domain.importing, "batch_events", lambda mapper, recorder: None)
+        patch.setattr(domain.importing, "batch_events", lambda mapper, recorder: app.events)
         return _import(app)
 
 
@@ -153,10 +160,8 @@ def test_a_flush_leaves_the_garbage_collector_as_it_found_it(app: CivicWeave, en
     bulk = BulkImport(app, SLUG, actor="importer")
     bulk.register_stakeholder(kind="group", sector="vcse", name="G")
     seen: list[bool] = []
-    commit = app.commit
-    app.commit = lambda *aggregates, events=None: (
-        seen.append(gc.isenabled()) or commit(*aggregates, events=events)
-    )  # type: ignore[method-assign]
+    encode = bulk._encode
+    bulk._encode = lambda event: seen.append(gc.isenabled()) or encode(event)  # type: ignore[method-assign]
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:
@@ -183,3 +188,41 @@ def test_a_batch_that_conflicts_is_refused_whole_as_a_conflict(app: CivicWeave) 
     with pytest.raises(NotFoundError):
         app.load(Stakeholder, first, locality=SLUG)
     assert app.load(Stakeholder, taken, locality=SLUG).name == "Already here"
+
+
+def test_new_ids_are_random_version_4_uuids_across_draws() -> None:
+    ids = list(islice(random_ids(per_draw=8), 20))  # three draws
+
+    assert len(set(ids)) == 20
+    assert {(i.version, i.variant) for i in ids} == {(4, uuid4().variant)}
+
+
+def test_a_commit_that_fails_on_sqlite_stops_the_import_after_the_batches_saved(tmp_path: Path) -> None:
+    app = CivicWeave(environment(f"sqlite:///{tmp_path / 'store.db'}"))
+    app.register_locality(SLUG, "Bulkville", actor="setup")
+    before = app.recorder.max_notification_id()
+    commits: list[int] = []
+    commit = SQLiteConnection.commit
+
+    def second_fails(connection: SQLiteConnection) -> None:
+        commits.append(1)
+        if len(commits) == 2:
+            raise sqlite3.OperationalError("disk I/O error")
+        commit(connection)
+
+    bulk = BulkImport(app, SLUG, actor="importer", batch_size=4)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(SQLiteConnection, "commit", second_fails)
+            for n in range(10):
+                bulk.register_stakeholder(kind="group", sector="vcse", name=f"G{n}")
+            with pytest.raises(OperationalError, match="disk I/O error"):
+                bulk.flush()
+            with pytest.raises(OperationalError):  # and stays stopped
+                bulk.flush()
+
+        assert bulk.saved == 4 and len(commits) == 2
+        assert app.recorder.max_notification_id() == before + 4
+        app.register_locality("after", "After", actor="setup")  # the writer connection is usable
+    finally:
+        app.close()
