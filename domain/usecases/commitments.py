@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 from domain.base import not_before, text
 from domain.commitment import Commitment
 from domain.errors import InvalidInputError, NotFoundError
+from domain.locality import locality_id
 from domain.meeting import Meeting, MeetingCancelledError
 from domain.plan import Plan
 from domain.stakeholder import StakeholderInactiveError
@@ -124,7 +125,8 @@ class CommitmentUseCases(MeetingUseCases):
                 "promisee_ids", "name at least one promisee, or make it to the Change Group"
             )
         return Commitment(
-            locality_id=self.locality(locality).id,
+            # The promisor was found in this locality, so it exists: no need to load it.
+            locality_id=locality_id(locality),
             promisor_id=promisor,
             promisee_ids=promisees,
             to_change_group=bool(to_change_group),
