@@ -2,25 +2,28 @@
 the database's part of one overlapping the building of the next.
 
 ``BatchWriter`` (the in-memory store) saves a batch before ``write`` returns. On SQLite
-the batch is inserted in the importer's thread (a clash is raised at the row that caused
-it) and its commit, whose fsync of the WAL is about a sixth of an import's time and holds
-no interpreter, runs on a thread while the importer builds the next batch. On PostgreSQL
-the whole save runs on that thread: psycopg waits for the server (a third of the import)
-without the interpreter. One batch is in flight at a time and the next starts after it,
-so the batches saved are always the first ones handed over. ``saved`` waits for the batch
-in flight and counts only what was committed, so nothing it counted is rolled back; a
-batch that fails stops the writer: every later ``write`` or ``wait`` raises its error.
+the batch, with its people's keys, is inserted in the importer's thread (a clash is
+raised at the row that caused it) and its commit, whose fsync of the WAL is about a
+sixth of an import's time and holds no interpreter, runs on a thread while the importer
+builds the next batch. On PostgreSQL the whole save runs on that thread: psycopg waits
+for the server (a third of the import) without the interpreter. One batch is in flight
+at a time and the next starts after it, so the batches saved are always the first ones
+handed over. ``saved`` waits for the batch in flight and counts only what was
+committed, so nothing it counted is rolled back; a batch that fails stops the writer:
+every later ``write`` or ``wait`` raises its error.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from uuid import UUID
 
 from eventsourcing.persistence import AggregateRecorder, IntegrityError, StoredEvent
 
 from domain.errors import ConflictError
+from domain.persistence import SqlKeyStore
 from domain.privacy import KeyStore
 from domain.recorders import SQLiteBatchRecorder
 
@@ -99,8 +102,9 @@ class _Background(BatchWriter):
 
 
 class SQLiteBatchWriter(_Background):
-    """Inserts each batch in the importer's thread (a clash is raised at the row that
-    caused it) and commits it on a thread while the next batch is built."""
+    """Inserts each batch, with its people's keys, in the importer's thread (a clash is
+    raised at the row that caused it) and commits it on a thread while the next batch is
+    built."""
 
     def __init__(self, recorder: SQLiteBatchRecorder, keys: KeyStore) -> None:
         super().__init__(recorder, keys)
@@ -108,10 +112,14 @@ class SQLiteBatchWriter(_Background):
 
     def write(self, records: int, events: Sequence[StoredEvent], keys: Keys) -> None:
         self.wait()
-        if keys:
-            self._keys.put_many(keys)
+        store = self._keys
+        first = None
+        if keys and isinstance(store, SqlKeyStore):  # the keys in the events' transaction
+            first = partial(store.put_many_in, keys=keys)
+        elif keys:
+            store.put_many(keys)
         with _clash_as_conflict():
-            commit = self._batch_recorder.insert_uncommitted(events)
+            commit = self._batch_recorder.insert_uncommitted(events, first=first)
         self._start(lambda: self._committed(commit, records))
 
     def _committed(self, commit: Callable[[], None], records: int) -> None:

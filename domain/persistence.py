@@ -93,10 +93,15 @@ class SqlKeyStore:
 
     def put_many(self, keys: Iterable[tuple[UUID, str]]) -> None:
         with self._transaction() as cursor:
-            cursor.executemany(
-                f"INSERT INTO civicweave_person_keys (subject, key) VALUES ({self._p}, {self._p})",
-                [(str(subject), key) for subject, key in keys],
-            )
+            self.put_many_in(cursor, keys)
+
+    def put_many_in(self, cursor: Any, keys: Iterable[tuple[UUID, str]]) -> None:
+        """``put_many`` in a transaction the caller holds on this store's database (a bulk
+        import saves a batch's keys in the transaction of its events)."""
+        cursor.executemany(
+            f"INSERT INTO civicweave_person_keys (subject, key) VALUES ({self._p}, {self._p})",
+            [(str(subject), key) for subject, key in keys],
+        )
 
     def destroy(self, subject: UUID) -> bool:
         existed = self.get(subject) is not None

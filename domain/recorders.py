@@ -75,16 +75,20 @@ class SQLiteBatchRecorder(SQLiteApplicationRecorder):
         last = int(self._max_notification_id(c))
         return list(range(last - len(stored_events) + 1, last + 1))
 
-    def insert_uncommitted(self, stored_events: Sequence[StoredEvent]) -> Callable[[], None]:
-        """Insert the events in a transaction left open on the writer connection (the
-        errors as ``insert_events`` raises them), and return what commits it, from any
-        thread, and gives the connection back to the pool."""
+    def insert_uncommitted(
+        self, stored_events: Sequence[StoredEvent], *, first: Callable[[SQLiteCursor], None] | None = None
+    ) -> Callable[[], None]:
+        """Insert the events, after what ``first`` writes, in a transaction left open on
+        the writer connection (the errors as ``insert_events`` raises them), and return
+        what commits it, from any thread, and gives the connection back to the pool."""
         pool = self.datastore.pool
         connection = pool.get_connection(is_writer=True)
         transaction = SQLiteTransaction(connection, commit=True)
         try:
             cursor = transaction.__enter__()
             try:
+                if first is not None:
+                    first(cursor)
                 self._insert_events(cursor, stored_events)
             finally:
                 cursor.sqlite_cursor.close()
