@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from enum import StrEnum
+from functools import cache
 from uuid import UUID
 
 from domain.application import CivicWeave
@@ -122,7 +124,7 @@ class BulkImport:
         since: date | None = None,
         stakeholder_id: UUID | None = None,
     ) -> UUID:
-        kind = choice("kind", kind, StakeholderKind)
+        kind = _choice("kind", kind, StakeholderKind)
         sectors = self.locality.sectors
         if sector not in sectors:
             raise InvalidInputError("sector", f"{sector!r} is not allowed; use one of: {', '.join(sectors)}")
@@ -177,7 +179,7 @@ class BulkImport:
         if source_id == target_id:
             raise InvalidInputError("target_id", "a relationship needs two different stakeholders")
         self._registered((source_id, target_id))
-        kind = choice("kind", kind, RelationshipKind)
+        kind = _choice("kind", kind, RelationshipKind)
         relationship = create(
             Relationship,
             Relationship.Formed,
@@ -188,7 +190,7 @@ class BulkImport:
             kind=kind,
             directed=kind in DIRECTED_KINDS if directed is None else bool(directed),
             intensity=scale("intensity", intensity),
-            source=choice("source", source, Source),
+            source=_choice("source", source, Source),
             valid_from=valid_from or self.app.today(),
             actor=self.actor,
             effective=valid_from,
@@ -216,7 +218,7 @@ class BulkImport:
             Meeting.Scheduled,
             id=next(self._ids),
             locality_id=self.locality.id,
-            kind=choice("kind", kind, MeetingKind),
+            kind=_choice("kind", kind, MeetingKind),
             title=text("title", title, max_length=MAX_NAME),
             held_on=held_on,
             place=text("place", place, max_length=MAX_NAME, required=False),
@@ -295,3 +297,15 @@ class BulkImport:
             commitment.withdraw(note, on=on, actor=self.actor)
         else:
             raise InvalidInputError("status", f"{status!r} is not allowed; use one of: {', '.join(OUTCOMES)}")
+
+
+@cache
+def _values(vocabulary: type[StrEnum]) -> dict[str, str]:
+    return {member.value: member.value for member in vocabulary}
+
+
+def _choice(field: str, value: str, vocabulary: type[StrEnum]) -> str:
+    """``choice``, an allowed value found in a dict: calling the enum class costs about
+    1 µs a value, some 2% of an import."""
+    found = _values(vocabulary).get(value) if type(value) is str else None
+    return found if found is not None else choice(field, value, vocabulary)
