@@ -100,7 +100,9 @@ _READING: list[tuple[CivicWeave, StoredEventDecoder]] = []  # in the reader proc
 def _read_and_decode(env: dict[str, str], start: int, stop: int) -> ReadAhead:
     """In a reader process: the notifications from ``start`` to ``stop``, decoded."""
     if not _READING:
-        app = CivicWeave(env)
+        # The tables are there (the projector's app made them); two readers making them at
+        # once would clash in PostgreSQL's catalog ("tuple concurrently updated").
+        app = CivicWeave({**env, "CREATE_TABLE": "false"})
         _READING.append((app, StoredEventDecoder(app.mapper)))
     app, decoder = _READING[0]
     with collector_paused():
