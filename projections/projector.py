@@ -178,16 +178,19 @@ class Projector:
         """Wake the projector now (after a write in this process)."""
         self._wake.set()
 
-    def run_once(self, *, batch_size: int | None = None, ahead: ReadAhead | None = None) -> int:
-        """Project the next batch of notifications (and chain them, for tamper evidence);
-        returns how many were applied to the views. ``ahead``: the batch, if it was read
-        already (used only if it starts where the views are)."""
+    def run_once(
+        self, *, batch_size: int | None = None, ahead: ReadAhead | None = None, chain: bool = True
+    ) -> int:
+        """Project the next batch of notifications (and chain them, for tamper evidence,
+        unless ``chain`` is false); returns how many were applied to the views.
+        ``ahead``: the batch, if it was read already (used only if it starts where the
+        views are)."""
         # A batch makes rows and hashes, not cyclic garbage: collections cost a rebuild ~25%.
         with collector_paused():
             applied = self._project_batch(batch_size or self.batch_size, ahead)
             if applied and self.on_applied is not None:
                 self.on_applied(self._position)  # before chaining: a waiting write may answer now
-            if self.chain is not None:
+            if chain and self.chain is not None:
                 self.chain.extend()
         return applied
 
@@ -319,11 +322,17 @@ class Projector:
         return True
 
     def run_forever(self, stop: threading.Event, *, poll_seconds: float = 0.5) -> None:
+        """Follow the log until ``stop``. The hash chain is extended by a thread of its
+        own, woken after each batch: chaining a batch took longer than projecting it on
+        PostgreSQL, and the writes waiting for the next batch waited for that too."""
         listener = self._listen(stop)
+        chain_due = threading.Event()
+        chainer = self._chaining(stop, chain_due, poll_seconds)
         try:
             while not stop.is_set():
                 try:
-                    if self.run_once():
+                    if self.run_once(chain=chainer is None):
+                        chain_due.set()
                         continue
                 except Exception:  # a bad batch must not stop the worker; it is retried
                     log.exception("projection batch failed; retrying")
@@ -331,8 +340,31 @@ class Projector:
                 self._wake.wait(poll_seconds)
                 self._wake.clear()
         finally:
-            if listener is not None:
-                listener.join(timeout=2)
+            chain_due.set()
+            for thread in (listener, chainer):
+                if thread is not None:
+                    thread.join(timeout=5)
+
+    def _chaining(
+        self, stop: threading.Event, due: threading.Event, poll_seconds: float
+    ) -> threading.Thread | None:
+        chain = self.chain
+        if chain is None:
+            return None
+
+        def extend() -> None:
+            while not stop.is_set():
+                due.wait(poll_seconds)
+                due.clear()
+                try:
+                    with collector_paused():
+                        chain.extend()
+                except Exception:  # retried at the next batch or poll
+                    log.exception("extending the hash chain failed; retrying")
+
+        thread = threading.Thread(target=extend, name="chain", daemon=True)
+        thread.start()
+        return thread
 
     def _listen(self, stop: threading.Event) -> threading.Thread | None:
         channel = getattr(self.app.recorder, "channel_name", None)
