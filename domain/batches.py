@@ -20,10 +20,9 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from uuid import UUID
 
-from eventsourcing.persistence import AggregateRecorder, IntegrityError, StoredEvent
+from eventsourcing.persistence import AggregateRecorder, StoredEvent
 
-from domain.errors import ConflictError
-from domain.persistence import SqlKeyStore
+from domain.persistence import SqlKeyStore, clashes_as_conflicts
 from domain.privacy import KeyStore
 from domain.recorders import SQLiteBatchRecorder
 
@@ -62,7 +61,7 @@ class BatchWriter:
     def _save(self, records: int, events: Sequence[StoredEvent], keys: Keys) -> None:
         if keys:  # most batches (ties, meetings, organisations) have none: no transaction
             self._keys.put_many(keys)
-        with _clash_as_conflict():
+        with clashes_as_conflicts():
             self._recorder.insert_events(events)
         self._saved += records
 
@@ -118,7 +117,7 @@ class SQLiteBatchWriter(_Background):
             first = partial(store.put_many_in, keys=keys)
         elif keys:
             store.put_many(keys)
-        with _clash_as_conflict():
+        with clashes_as_conflicts():
             commit = self._batch_recorder.insert_uncommitted(events, first=first)
         self._start(lambda: self._committed(commit, records))
 
@@ -135,16 +134,3 @@ class PostgresBatchWriter(_Background):
     def write(self, records: int, events: Sequence[StoredEvent], keys: Keys) -> None:
         self.wait()
         self._start(lambda: self._save(records, events, keys))
-
-
-class _clash_as_conflict:
-    """A clash with what is stored (an id taken) as the use cases report it."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
-        if isinstance(error, IntegrityError):
-            raise ConflictError(
-                "someone else changed this record at the same moment; reload it and try again"
-            ) from None

@@ -4,11 +4,14 @@ that lives in the same database as the log."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from uuid import UUID, uuid4
 
-from domain.errors import InvalidInputError
+from eventsourcing.persistence import IntegrityError
+
+from domain.errors import ConflictError, InvalidInputError
 
 DEFAULT_DATABASE_URL = "sqlite:///./civicweave.db"
 
@@ -47,6 +50,27 @@ def environment(database_url: str) -> dict[str, str]:
         "CIVICWEAVE_DATABASE_URL",
         f"{database_url!r}: use sqlite:///PATH, postgresql://... or memory://",
     )
+
+
+@contextmanager
+def clashes_as_conflicts() -> Iterator[None]:
+    """A clash with what is stored (a version or an id taken) as the use cases report it."""
+    try:
+        yield
+    except IntegrityError:
+        raise ConflictError(
+            "someone else changed this record at the same moment; reload it and try again"
+        ) from None
+
+
+def sqlite_file(env: Any) -> str | None:
+    """The path of the SQLite file of an eventsourcing environment; None for PostgreSQL,
+    an in-memory SQLite database (which no other process or connection file can open) or
+    the in-memory store."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.sqlite":
+        return None
+    path = str(env.get("SQLITE_DBNAME") or "")
+    return None if not path or path.startswith(("file:", ":memory:")) else path
 
 
 class SqlKeyStore:

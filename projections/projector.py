@@ -24,6 +24,7 @@ from uuid import UUID
 
 from domain.application import CivicWeave
 from domain.bulk import collector_paused
+from domain.persistence import sqlite_file
 from projections import snapshots
 from projections.chain import SCHEMA as CHAIN_SCHEMA
 from projections.chain import Chain
@@ -63,17 +64,17 @@ READERS = 2
 FactRow = tuple[int, str | None, str, str, int, str, str, str, str | None, str]
 #: One notification read and decoded: its fact's row, the sealed personal details, and
 #: the data as values for the events that change other rows (None for the rest).
-Decoded = tuple[FactRow, str, dict[str, Any] | None]
+EventRow = tuple[FactRow, str, dict[str, Any] | None]
 #: A batch read ahead: the positions it was read from and to (inclusive), and every
 #: notification between them there was then.
-ReadAhead = tuple[int, int, list[Decoded]]
+ReadAhead = tuple[int, int, list[EventRow]]
 _CHANGES = frozenset(ROW_WRITERS) | {ERASURE}
 
 
-def decode(decoder: StoredEventDecoder, notifications: Sequence[Any]) -> list[Decoded]:
+def decode(decoder: StoredEventDecoder, notifications: Sequence[Any]) -> list[EventRow]:
     """The notifications as the facts table and the row writers need them: pure, so a
     process of its own can do it for a rebuild while this one writes."""
-    decoded: list[Decoded] = []
+    decoded: list[EventRow] = []
     for notification, (aggregate_type, event_type, data) in zip(
         notifications, decoder.decode_all(notifications), strict=True
     ):
@@ -122,11 +123,7 @@ class ReadingAhead:
 
     @staticmethod
     def possible(env: Any) -> bool:
-        module = env.get("PERSISTENCE_MODULE")
-        if module == "eventsourcing.postgres":
-            return True
-        name = str(env.get("SQLITE_DBNAME") or "")
-        return module == "eventsourcing.sqlite" and bool(name) and not name.startswith(("file:", ":memory:"))
+        return env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" or sqlite_file(env) is not None
 
     def read(self, start: int, stop: int) -> Future[ReadAhead]:
         return self._pool.submit(_read_and_decode, self._env, start, stop)
@@ -391,7 +388,7 @@ class Projector:
             log.warning("LISTEN on %s failed; projecting by polling only", channel, exc_info=True)
 
     def _facts(
-        self, cursor: Cursor, decoded: Sequence[Decoded], created: list[tuple[str, str, str]]
+        self, cursor: Cursor, decoded: Sequence[EventRow], created: list[tuple[str, str, str]]
     ) -> tuple[list[tuple[Any, ...]], list[tuple[Fact, str | None]]]:
         """The rows of the notifications' facts; and the facts that change other rows (or
         erase a person), each with the person's unsealed name where it has one. A new

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 from uuid import uuid4
 
-from domain.persistence import environment
+from domain.persistence import environment, sqlite_file
 
 #: The secondary indexes of the facts, by name. A rebuild drops them and builds them once
 #: at its end (much faster than keeping them row by row); opening the views creates any
@@ -225,8 +225,8 @@ def open_database(
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
         parts = urlsplit(database_url)
         return PostgresDatabase(f"postgresql://{parts.netloc}{parts.path}", schema)
-    path = env.get("SQLITE_DBNAME", "")
-    if not path or path.startswith("file:"):
+    path = sqlite_file(env)
+    if path is None:
         return SqliteDatabase(f"file:civicweave{suffix}-{uuid4().hex}?mode=memory&cache=shared", schema)
     if suffix:
         stem, dot, extension = path.rpartition(".")

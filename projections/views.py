@@ -22,10 +22,10 @@ from projections.projector import VIEW
 from projections.state import LocalityState
 from projections.store import Cursor, ViewDatabase, tracked_position
 
-#: Facts read and folded at a time while a locality loads (bounds the rows held at once).
-FOLD_CHUNK = 10_000
 log = logging.getLogger(__name__)
 
+#: Facts read and folded at a time while a locality loads (bounds the rows held at once).
+FOLD_CHUNK = 10_000
 FACT_COLUMNS = "position, locality_id, aggregate_id, aggregate_type, version, event_type, actor, recorded_at, effective, data"
 
 

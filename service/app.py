@@ -36,7 +36,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(runtime.start)
         yield
-        await run_in_threadpool(runtime.views.close)  # finish the snapshots under way
         if own_runtime:
             await run_in_threadpool(runtime.close)
 

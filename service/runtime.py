@@ -79,6 +79,7 @@ class Runtime:
         self.projector.nudge()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self.views.close()  # finish the snapshots under way: a stopping server keeps what it folded
         self.tokens.close()
         self.projector.close()
         self.app.close()

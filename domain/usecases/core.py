@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, Recording
+from eventsourcing.persistence import EventStore, JSONTranscoder, Recording
 
 from domain.base import MAX_NAME, CivicAggregate, DateAsISO, text
-from domain.errors import ConflictError, NotFoundError, StaleVersionError
+from domain.errors import NotFoundError, StaleVersionError
 from domain.group_commit import GroupCommit
 from domain.locality import (
     Locality,
@@ -22,7 +22,7 @@ from domain.locality import (
     locality_id,
     valid_slug,
 )
-from domain.persistence import SqlKeyStore
+from domain.persistence import SqlKeyStore, clashes_as_conflicts
 from domain.privacy import KeyStore, MemoryKeyStore, PersonalData
 
 A = TypeVar("A", bound=CivicAggregate)
@@ -87,12 +87,8 @@ class Core(Application[UUID]):
         ``events`` is this application's event store written another way (bulk imports
         pass one with a ``domain.recorders`` batch recorder); by default ``self.events``.
         """
-        try:
+        with clashes_as_conflicts():
             recordings = self._save_aggregates(aggregates, self.events if events is None else events)
-        except IntegrityError:
-            raise ConflictError(
-                "someone else changed this record at the same moment; reload it and try again"
-            ) from None
         position = max((r.notification.id for r in recordings), default=None)
         first = aggregates[0]
         return Receipt(first.id, first.version, position)
