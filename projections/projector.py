@@ -25,6 +25,7 @@ from uuid import UUID
 from domain.application import CivicWeave
 from domain.bulk import collector_paused
 from domain.persistence import sqlite_file
+from domain.stakeholder import Stakeholder
 from projections import snapshots
 from projections.chain import SCHEMA as CHAIN_SCHEMA
 from projections.chain import Chain
@@ -69,6 +70,7 @@ EventRow = tuple[FactRow, str, dict[str, Any] | None]
 #: notification between them there was then.
 ReadAhead = tuple[int, int, list[EventRow]]
 _CHANGES = frozenset(ROW_WRITERS) | {ERASURE}
+STAKEHOLDER = Stakeholder.__name__  # a fact's aggregate type
 
 
 def decode(decoder: StoredEventDecoder, notifications: Sequence[Any]) -> list[EventRow]:
@@ -161,6 +163,9 @@ class Projector:
         self._wake = threading.Event()
         #: Called with the new position after each batch is committed (e.g. ``Views.advanced``).
         self.on_applied: Callable[[int], None] | None = None
+        #: Called after each batch is committed with the stakeholders it changed (e.g.
+        #: ``ActiveStakeholders.forget``: a change made by another process is heard of here).
+        self.on_stakeholders_changed: Callable[[list[UUID]], None] | None = None
 
     def close(self) -> None:
         self.views.close()
@@ -227,6 +232,8 @@ class Projector:
                 (VIEW, decoded[-1][0][0]),
             )
         self._position = decoded[-1][0][0]
+        if self.on_stakeholders_changed is not None:
+            self.on_stakeholders_changed([UUID(row[2]) for row, _, _ in decoded if row[3] == STAKEHOLDER])
         if erased:
             self._leave_no_copies()
         return len(decoded)

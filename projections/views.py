@@ -59,13 +59,24 @@ class Views:
         self._lock = threading.Lock()
         self._advanced = threading.Condition()
         self._known = 0  # the position a projector in this process last said it reached
+        self._following = False  # every position that projector commits is told (``follow``)
 
     # Following the projector
 
     def position(self) -> int:
-        """How far the projector has got in the application's log."""
+        """How far the projector has got in the application's log: as the projector in
+        this process last told (``follow``), or else as the views' tracking table says."""
+        if self._following:
+            return self._known
         with self.db.read() as cursor:
             return tracked_position(cursor, VIEW)
+
+    def follow(self, position: int) -> None:
+        """From ``position`` on, the projector in this process tells (``advanced``) each
+        position it commits, and it alone writes these views: the position is then known
+        here, and no read or write asks the database for it (one transaction each)."""
+        self.advanced(position)
+        self._following = True
 
     def advanced(self, position: int) -> None:
         """Told by a projector in this process that the views now include ``position``:

@@ -55,7 +55,10 @@ class Runtime:
         every request held up, and set the p99 latency of a write under load."""
         if self.settings.projector and self._thread is None:
             self.projector.on_applied = self.views.advanced  # writes waiting for their views wake at once
+            self.projector.on_stakeholders_changed = self.app.active_stakeholders.forget
+            self.app.active_stakeholders.keep()  # every change to a stakeholder is now heard of
             self.projector.catch_up()
+            self.views.follow(self.projector.position())
             self._thread = threading.Thread(
                 target=self.projector.run_forever, args=(self._stop,), daemon=True
             )

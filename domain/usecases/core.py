@@ -24,6 +24,8 @@ from domain.locality import (
 )
 from domain.persistence import SqlKeyStore, clashes_as_conflicts
 from domain.privacy import KeyStore, MemoryKeyStore, PersonalData
+from domain.references import ActiveStakeholders
+from domain.stakeholder import Stakeholder
 
 A = TypeVar("A", bound=CivicAggregate)
 
@@ -45,6 +47,7 @@ class Core(Application[UUID]):
         super().__init__(env)
         self.personal = PersonalData(self._key_store())
         self._grouped = GroupCommit(self.events)
+        self.active_stakeholders = ActiveStakeholders()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -111,6 +114,7 @@ class Core(Application[UUID]):
             self._cache(processing)
         else:
             recordings = self._record_in(events, processing)
+        self.active_stakeholders.forget(a.id for a in aggregates if isinstance(a, Stakeholder))
         self._take_snapshots(processing)
         self._notify(recordings)
         return recordings

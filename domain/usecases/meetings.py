@@ -7,6 +7,7 @@ from datetime import date
 from uuid import UUID, uuid4
 
 from domain.base import MAX_NAME, choice, text
+from domain.locality import locality_id
 from domain.meeting import Meeting
 from domain.stakeholder import Stakeholder
 from domain.usecases.core import Core, Receipt
@@ -17,8 +18,12 @@ class MeetingUseCases(Core):
     def _registered(self, locality: str, stakeholder_ids: Iterable[UUID]) -> tuple[UUID, ...]:
         """The ids, each checked to be a stakeholder of the locality that is not merged away."""
         keys = tuple(dict.fromkeys(stakeholder_ids))
+        active, within = self.active_stakeholders, locality_id(locality)
         for key in keys:
-            self.load(Stakeholder, key, locality=locality).require_active()
+            if not active.knows(key, within):
+                epoch = active.epoch
+                self.load(Stakeholder, key, locality=locality).require_active()
+                active.remember(key, within, epoch)
         return keys
 
     def _new_meeting(

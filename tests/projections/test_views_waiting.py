@@ -41,3 +41,23 @@ def test_a_projector_in_another_process_is_polled(town: Town, read_side: ReadSid
     town.stakeholder("Food Bank", "vcse")
     threading.Timer(0.05, read_side.projector.catch_up).start()  # on_applied unset: nobody is told
     assert read_side.views.wait_for(town.positions[-1], timeout=5)
+
+
+def test_views_that_follow_the_projector_of_their_process_know_its_position_without_asking(
+    town: Town, read_side: ReadSide, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    views, projector = read_side.views, read_side.projector
+    town.stakeholder("Food Bank", "vcse")
+    projector.on_applied = views.advanced
+    projector.catch_up()
+    views.follow(projector.position())
+
+    def no_read() -> None:
+        raise AssertionError("the views asked the database for their position")
+
+    monkeypatch.setattr(views.db, "read", no_read)
+    assert views.position() == town.positions[-1]
+    town.stakeholder("Hub", "vcse")
+    projector.run_once()
+    assert views.position() == town.positions[-1]
+    assert views.wait_for(town.positions[-1], timeout=0.05)
