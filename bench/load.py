@@ -72,15 +72,21 @@ def run(
     return asyncio.run(_python(request, seconds, max_requests, connections))
 
 
+#: The request cap is counted as requests are sent, not as answers come back: a script with
+#: a ``response`` function has wrk copy every answer's body into Lua, which for the 1 MB
+#: network answer cost the load generator more than the server (1,360 against 2,280 req/s).
 _LUA = """
 wrk.method = {method}
 wrk.body = {body}
 {headers}
 local limit = {limit}
 local count = 0
-function response(status, headers, body)
+local formatted = nil
+function request()
   count = count + 1
-  if count >= limit then wrk.thread:stop() end
+  if count > limit then wrk.thread:stop() end
+  if formatted == nil then formatted = wrk.format() end
+  return formatted
 end
 """
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
