@@ -122,8 +122,9 @@ def civicweave(
 
 
 @contextmanager
-def trivial(workdir: Path, *, workers: int = 1) -> Iterator[Server]:
-    """The trivial async endpoint (``GET /ping``) under uvicorn, as civicweave is served."""
+def trivial(workdir: Path, *, workers: int = 1, answer: Path | None = None) -> Iterator[Server]:
+    """The trivial async endpoint (``GET /ping``) under uvicorn, as civicweave is served;
+    ``answer``: a file of gzipped bytes that ``GET /bytes`` sends."""
     port = free_port()
     command = [
         sys.executable,
@@ -140,6 +141,8 @@ def trivial(workdir: Path, *, workers: int = 1) -> Iterator[Server]:
         str(workers),
     ]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    if answer is not None:
+        env["BENCH_ANSWER"] = str(answer)
     with _process(command, env, workdir, f"trivial-{port}") as (process, log, started):
         server = Server(process, f"http://{HOST}:{port}", log, started)
         _wait(server, "/ping", 60)

@@ -1,14 +1,28 @@
-"""The trivial endpoint HTTP figures are compared with: FastAPI, one async route, served
-by uvicorn with the settings ``civicweave serve`` uses."""
+"""The trivial endpoints HTTP figures are compared with: FastAPI, async routes, served by
+uvicorn with the settings ``civicweave serve`` uses.
+
+``GET /ping`` is nothing but the framework and the server. ``GET /bytes`` sends the file
+named by ``BENCH_ANSWER`` (an answer of ours, as sent gzipped) as it is: what sending
+an answer of that size costs, whatever made it."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import os
+from pathlib import Path
+
+from fastapi import FastAPI, Response
 
 app = FastAPI()
+_ANSWER = Path(os.environ["BENCH_ANSWER"]).read_bytes() if os.environ.get("BENCH_ANSWER") else b""
 
 
 @app.get("/ping")
 async def ping() -> dict[str, bool]:
     """Nothing but the framework and the server."""
     return {"ok": True}
+
+
+@app.get("/bytes")
+async def answer() -> Response:
+    """The bytes of an answer, sent as they were kept."""
+    return Response(_ANSWER, media_type="application/json", headers={"Content-Encoding": "gzip"})

@@ -10,6 +10,7 @@ import threading
 import time
 from contextlib import ExitStack
 from datetime import timedelta
+from pathlib import Path
 from uuid import uuid4
 
 import httpx
@@ -196,22 +197,54 @@ def reads(ctx: Context) -> list[Figure]:
         )
         ping = load.Request(f"{trivial.base_url}/ping")
         for what, path in paths.items():
-            rate, latency = _figures(
-                f"{name}: {what}", "trivial async endpoint", Target("ratio>=", 0.5), Target("value<=", 30)
-            )
             request = load.Request(f"{server.base_url}{path}", headers=headers)
             # The steady state is measured: the first read's encoding (once per state) is not.
-            httpx.get(request.url, headers=dict(headers), timeout=600).raise_for_status()
-            loads = []
-            for _ in range(ctx.runs):
-                base = _run(ctx, ping)
-                result = _run(ctx, request)
-                loads.append(result)
-                rate.runs.append(result.per_second)
-                rate.baseline_runs.append(base.per_second)
-                latency.runs.append(result.p99_ms)
-                latency.baseline_runs.append(base.p99_ms)
-            _note(rate, loads, ctx.sizes.http_requests)
-            rate.note += "; Accept-Encoding: gzip"
-            figures += [rate, latency]
+            answer = _answer_bytes(ctx, request, what)
+            with servers.trivial(ctx.workdir, answer=answer) as sender:
+                figures += _read(
+                    ctx, f"{name}: {what}", request, ping, load.Request(f"{sender.base_url}/bytes")
+                )
+            figures[-1].note = (
+                f"the trivial endpoint sending this answer's {answer.stat().st_size / 1e6:.2f} MB "
+                "(gzipped) as it is: the most a server does with an answer this size on this machine"
+            )
     return figures
+
+
+def _answer_bytes(ctx: Context, request: load.Request, what: str) -> Path:
+    """Our answer to ``request``, as sent (gzipped), kept in a file."""
+    with httpx.stream("GET", request.url, headers=dict(request.headers), timeout=600) as answer:
+        answer.raise_for_status()
+        if answer.headers.get("content-encoding") != "gzip":
+            raise RuntimeError(f"the {what} answer was not gzipped; the bytes baseline sends it gzipped")
+        sent = b"".join(answer.iter_raw())
+    path = ctx.workdir / f"answer-{what.replace(' ', '-')}.gz"
+    path.write_bytes(sent)
+    return path
+
+
+def _read(
+    ctx: Context, name: str, request: load.Request, ping: load.Request, same_bytes: load.Request
+) -> list[Figure]:
+    """Requests/s and p99 against the ping; requests/s against the same bytes sent trivially."""
+    rate, latency = _figures(name, "trivial async endpoint", Target("ratio>=", 0.5), Target("value<=", 30))
+    against_bytes = Figure(
+        f"{name}: requests/s against the same bytes",
+        "req/s",
+        baseline_name="its bytes, sent by the trivial endpoint",
+    )
+    loads = []
+    for _ in range(ctx.runs):
+        base = _run(ctx, ping)
+        result = _run(ctx, request)
+        sent = _run(ctx, same_bytes)
+        loads.append(result)
+        rate.runs.append(result.per_second)
+        rate.baseline_runs.append(base.per_second)
+        latency.runs.append(result.p99_ms)
+        latency.baseline_runs.append(base.p99_ms)
+        against_bytes.runs.append(result.per_second)
+        against_bytes.baseline_runs.append(sent.per_second)
+    _note(rate, loads, ctx.sizes.http_requests)
+    rate.note += "; Accept-Encoding: gzip"
+    return [rate, latency, against_bytes]
