@@ -158,7 +158,7 @@ class Projector:
         self.chain = chain
         self.batch_size = batch_size
         self._localities: dict[str, str] = {}
-        self._position = 0
+        self._position: int | None = None  # the views' position after this projector's last batch
         self._decoder = StoredEventDecoder(app.mapper)
         self._wake = threading.Event()
         #: Called with the new position after each batch is committed (e.g. ``Views.advanced``).
@@ -189,8 +189,9 @@ class Projector:
         views are)."""
         # A batch makes rows and hashes, not cyclic garbage: collections cost a rebuild ~25%.
         with collector_paused():
+            before = self._position
             applied = self._project_batch(batch_size or self.batch_size, ahead)
-            if applied and self.on_applied is not None:
+            if self._position != before and self._position is not None and self.on_applied is not None:
                 self.on_applied(self._position)  # before chaining: a waiting write may answer now
             if chain and self.chain is not None:
                 self.chain.extend()
@@ -200,7 +201,11 @@ class Projector:
         with self.views.transaction() as cursor:
             if self.views.exclusive_lock:
                 cursor.execute(self.views.exclusive_lock)
-            start = tracked_position(cursor, VIEW) + 1
+            tracked = tracked_position(cursor, VIEW)
+            if self._position is not None and tracked > self._position:
+                self._applied_elsewhere(cursor, self._position, tracked)
+            self._position = tracked
+            start = tracked + 1
             if ahead is not None and ahead[0] <= start <= ahead[1] + 1:
                 # It holds every notification from where the views are up to its end (more
                 # after its end are read with the next batch).
@@ -237,6 +242,17 @@ class Projector:
         if erased:
             self._leave_no_copies()
         return len(decoded)
+
+    def _applied_elsewhere(self, cursor: Cursor, after: int, up_to: int) -> None:
+        """Another projector (a second one, started by mistake: they take turns) applied
+        the notifications after ``after`` up to ``up_to``: those this one tells of are told."""
+        if self.on_stakeholders_changed is not None:
+            cursor.execute(
+                "SELECT DISTINCT aggregate_id FROM view_facts WHERE position > ? AND position <= ? "
+                "AND aggregate_type = ?",
+                (after, up_to, STAKEHOLDER),
+            )
+            self.on_stakeholders_changed([UUID(str(row[0])) for row in cursor.fetchall()])
 
     def _leave_no_copies(self) -> None:
         """After an erasure: no old copy of the scrubbed name or the destroyed key may stay in

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import threading
 import time
+from uuid import UUID
 
 import pytest
 
+from projections.projector import Projector
 from tests.projections.conftest import ReadSide, Town
 
 
@@ -61,3 +63,16 @@ def test_views_that_follow_the_projector_of_their_process_know_its_position_with
     projector.run_once()
     assert views.position() == town.positions[-1]
     assert views.wait_for(town.positions[-1], timeout=0.05)
+
+
+def test_what_a_second_projector_applied_is_still_told(town: Town, read_side: ReadSide) -> None:
+    here, elsewhere = read_side.projector, Projector(town.app, read_side.db)
+    told: list[int] = []
+    changed: list[UUID] = []
+    here.on_applied, here.on_stakeholders_changed = told.append, changed.extend
+    here.catch_up()
+    food_bank = town.stakeholder("Food Bank", "vcse")  # applied by the other projector (started by mistake)
+    elsewhere.catch_up()
+    here.run_once()
+    assert told[-1] == town.positions[-1]
+    assert changed == [food_bank]
