@@ -74,10 +74,13 @@ def _valid_ties(
 ) -> Iterator[tuple[str, str, RelationshipState]]:
     """Each relationship valid on ``day``, with its ends as they stand after merges,
     where both are present and distinct."""
+    # Merges are rare: only the ends that were merged need resolving.
+    merged = {s for s, row in state.stakeholders.items() if row.merged_into is not None}
     for rel in state.relationships.values():
         if not rel.valid(day):
             continue
-        u, v = state.resolve(rel.source, day), state.resolve(rel.target, day)
+        u = state.resolve(rel.source, day) if rel.source in merged else rel.source
+        v = state.resolve(rel.target, day) if rel.target in merged else rel.target
         if u != v and u in present and v in present:
             yield u, v, rel
 
@@ -126,6 +129,7 @@ def tie_figures(state: LocalityState, day: date, graph: nx.Graph | None = None) 
     sectors = [state.sector_of(v, day) for v in nodes]
     n = len(nodes)
     ties: dict[int, list[RelationshipState]] = {}  # keyed u * n + v, u < v
+    rated_keys: set[int] = set()  # the ties with a rated relationship: about one in five
     succ: list[set[int]] = [set() for _ in nodes]
     pred: list[set[int]] = [set() for _ in nodes]
     for source, target, rel in _valid_ties(state, day, position):
@@ -140,11 +144,13 @@ def tie_figures(state: LocalityState, day: date, graph: nx.Graph | None = None) 
             ties[key].append(rel)
         else:
             ties[key] = [rel]
+        if rel.rated:
+            rated_keys.add(key)
     roles = brokerage_of(nodes, sectors, succ, pred)
     if graph is not None:
         return ties_figures(ties_of(graph), roles=roles, sectors=state.sectors)
     pairs = in_edge_order(n, (divmod(key, n) for key in ties))
-    rated = [_rated(u, v, ties[u * n + v], day) for u, v in pairs if any(r.rated for r in ties[u * n + v])]
+    rated = [_rated(u, v, ties[u * n + v], day) for u, v in pairs if u * n + v in rated_keys]
     figures = Ties(nodes, sectors, pairs, None, [edge for edge in rated if edge is not None])
     return ties_figures(figures, roles=roles, sectors=state.sectors)
 
