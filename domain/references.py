@@ -13,11 +13,14 @@ remember "active, in this locality" once it has loaded it, provided it hears of 
 later change to that stakeholder and then forgets it:
 
 - its own saves (``Core._save_aggregates`` forgets each stakeholder it saved);
-- every other process's, through the projector that follows the log in this process
-  (``service.runtime.Runtime.start`` wires it and only then turns this on).
+- every other process's, through the projector that follows the log in this process, or
+  in API processes beside a projector elsewhere, through what that projector announces
+  (PostgreSQL's NOTIFY, ``projections.views.Views.listen``); ``service.runtime.Runtime.start``
+  wires one or the other and only then turns this on.
 
-Until turned on (``keep``), nothing is remembered and every check loads the stakeholder.
-That is how API processes beside a separate projector run. A change made by another
+Until turned on (``keep``), and while the announcements cannot be heard (``stop``),
+nothing is remembered and every check loads the stakeholder (API processes on SQLite
+beside a separate projector always run so). A change made by another
 process is heard of when the projector applies it, so for that long (the views' lag,
 milliseconds) a command may still name a stakeholder merged away elsewhere, as it could
 have a moment before the merge. A load that was under way while a stakeholder was
@@ -46,6 +49,13 @@ class ActiveStakeholders:
     def keep(self) -> None:
         """From now on every change to a stakeholder is told to ``forget``: remember."""
         self._kept = True
+
+    def stop(self) -> None:
+        """Changes may no longer be told (e.g. a lost connection): forget all, remember none."""
+        with self._lock:
+            self._kept = False
+            self._forgotten += 1
+            self._localities.clear()
 
     def knows(self, stakeholder: UUID, locality: UUID) -> bool:
         """Whether the stakeholder is known to be active in that locality."""

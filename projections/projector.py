@@ -73,6 +73,15 @@ _CHANGES = frozenset(ROW_WRITERS) | {ERASURE}
 STAKEHOLDER = Stakeholder.__name__  # a fact's aggregate type
 
 
+def stakeholders_changed(cursor: Cursor, after: int, up_to: int) -> list[UUID]:
+    """The stakeholders that the facts after ``after``, up to ``up_to``, changed."""
+    cursor.execute(
+        "SELECT DISTINCT aggregate_id FROM view_facts WHERE position > ? AND position <= ? AND aggregate_type = ?",
+        (after, up_to, STAKEHOLDER),
+    )
+    return [UUID(str(row[0])) for row in cursor.fetchall()]
+
+
 def decode(decoder: StoredEventDecoder, notifications: Sequence[Any]) -> list[EventRow]:
     """The notifications as the facts table and the row writers need them: pure, so a
     process of its own can do it for a rebuild while this one writes."""
@@ -236,6 +245,7 @@ class Projector:
                 "ON CONFLICT (view) DO UPDATE SET position = excluded.position",
                 (VIEW, decoded[-1][0][0]),
             )
+            self.views.announce(cursor, decoded[-1][0][0])  # to API processes that listen (Views.listen)
         self._position = decoded[-1][0][0]
         if self.on_stakeholders_changed is not None:
             self.on_stakeholders_changed([UUID(row[2]) for row, _, _ in decoded if row[3] == STAKEHOLDER])
@@ -247,12 +257,7 @@ class Projector:
         """Another projector (a second one, started by mistake: they take turns) applied
         the notifications after ``after`` up to ``up_to``: those this one tells of are told."""
         if self.on_stakeholders_changed is not None:
-            cursor.execute(
-                "SELECT DISTINCT aggregate_id FROM view_facts WHERE position > ? AND position <= ? "
-                "AND aggregate_type = ?",
-                (after, up_to, STAKEHOLDER),
-            )
-            self.on_stakeholders_changed([UUID(str(row[0])) for row in cursor.fetchall()])
+            self.on_stakeholders_changed(stakeholders_changed(cursor, after, up_to))
 
     def _leave_no_copies(self) -> None:
         """After an erasure: no old copy of the scrubbed name or the destroyed key may stay in

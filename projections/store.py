@@ -75,6 +75,8 @@ class ViewDatabase(Protocol):
     """A place for the read models. SQL is written with ``?`` placeholders."""
 
     exclusive_lock: str
+    #: Whether the positions the projector commits are announced to listeners.
+    announces: bool
 
     def transaction(self) -> Any: ...
 
@@ -86,6 +88,16 @@ class ViewDatabase(Protocol):
         """This thread starts (or has ended) writing a rebuild's worth of rows."""
         ...
 
+    def announce(self, cursor: Any, position: int) -> None:
+        """Tell the processes that listen (``listening``), once this transaction commits,
+        that the views have reached ``position``."""
+        ...
+
+    def listening(self) -> AbstractContextManager[Iterator[int | None] | None]:
+        """The positions announced from now on, each as it comes (None, once a second
+        while none does); None where nothing is announced (SQLite)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -94,6 +106,7 @@ class SqliteDatabase:
 
     #: Taken by a writer that must be alone (BEGIN IMMEDIATE already serialises writers).
     exclusive_lock = ""
+    announces = False
 
     def __init__(self, path: str, schema: Sequence[str] = SCHEMA) -> None:
         self.path = path
@@ -149,6 +162,13 @@ class SqliteDatabase:
             raise
         connection.commit()
 
+    def announce(self, cursor: Any, position: int) -> None:
+        """Nothing: SQLite cannot tell other processes (they read the tracking table)."""
+
+    @contextmanager
+    def listening(self) -> Iterator[Iterator[int | None] | None]:
+        yield None
+
     def close(self) -> None:
         if self._keeper is not None:
             self._keeper.close()
@@ -181,15 +201,21 @@ class _PgCursor:
         return int(self._cursor.rowcount)
 
 
+#: The channel on which the projector announces each position it commits (PostgreSQL).
+VIEWS_CHANNEL = "civicweave_views"
+
+
 class PostgresDatabase:
     """Tables in the PostgreSQL database of the log, through a small connection pool."""
 
     #: Taken by a writer that must be alone, e.g. the projector if two were started.
     exclusive_lock = "SELECT pg_advisory_xact_lock(7318)"
+    announces = True
 
     def __init__(self, conninfo: str, schema: Sequence[str] = SCHEMA, *, max_size: int = 4) -> None:
         from psycopg_pool import ConnectionPool
 
+        self.conninfo = conninfo
         self.pool = ConnectionPool(conninfo, min_size=1, max_size=max_size, open=True)
         with self.transaction() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(7317)")  # one process creates the schema at a time
@@ -210,6 +236,28 @@ class PostgresDatabase:
 
     def rebuilding(self, started: bool) -> None:
         """Nothing to do: the server's shared buffers are PostgreSQL's own to size."""
+
+    def announce(self, cursor: Any, position: int) -> None:
+        """NOTIFY, delivered when the transaction commits (never before, never if not)."""
+        cursor.execute("SELECT pg_notify(?, ?)", (VIEWS_CHANNEL, str(position)))
+
+    @contextmanager
+    def listening(self) -> Iterator[Iterator[int | None] | None]:
+        """A connection of its own that LISTENs; the positions it hears (None each second
+        without one). Whatever commits after this is entered is heard."""
+        import psycopg
+
+        with psycopg.connect(self.conninfo, autocommit=True) as connection:
+            connection.execute(f"LISTEN {VIEWS_CHANNEL}")
+
+            def heard() -> Iterator[int | None]:
+                while True:
+                    latest = None
+                    for notification in connection.notifies(timeout=1.0, stop_after=1):
+                        latest = int(notification.payload)
+                    yield latest
+
+            yield heard()
 
     def close(self) -> None:
         self.pool.close()

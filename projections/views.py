@@ -15,10 +15,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.bulk import collector_paused
+from domain.references import ActiveStakeholders
 from projections import snapshots
 from projections.facts import Fact
 from projections.folds import apply
-from projections.projector import VIEW
+from projections.projector import VIEW, stakeholders_changed
 from projections.state import LocalityState
 from projections.store import Cursor, ViewDatabase, tracked_position
 
@@ -60,6 +61,7 @@ class Views:
         self._advanced = threading.Condition()
         self._known = 0  # the position a projector in this process last said it reached
         self._following = False  # every position that projector commits is told (``follow``)
+        self._listening = False  # every position a projector elsewhere commits is heard (``listen``)
 
     # Following the projector
 
@@ -68,6 +70,9 @@ class Views:
         this process last told (``follow``), or else as the views' tracking table says."""
         if self._following:
             return self._known
+        return self._read_position()
+
+    def _read_position(self) -> int:
         with self.db.read() as cursor:
             return tracked_position(cursor, VIEW)
 
@@ -88,8 +93,9 @@ class Views:
     def wait_for(self, position: int | None, *, timeout: float = 2.0) -> bool:
         """Wait (bounded) until the views include ``position``; False if they still lag.
 
-        Woken by ``advanced`` when the projector runs in this process; a projector in
-        another process (``civicweave worker``) is polled, often at first and then every 10 ms.
+        Woken by ``advanced`` when the projector runs in this process, or is heard from
+        another (``listen``); otherwise the views are polled, often at first and then
+        every 10 ms.
         """
         if position is None:
             return True
@@ -99,7 +105,9 @@ class Views:
         def told() -> bool:
             return self._known >= position
 
-        while not told() and self.position() < position:
+        while not told():
+            if not (self._following or self._listening) and self.position() >= position:
+                break
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
@@ -107,6 +115,43 @@ class Views:
                 self._advanced.wait_for(told, timeout=min(delay, remaining))
             delay = min(delay * 2, 0.01)
         return True
+
+    def listen(self, active: ActiveStakeholders, stop: threading.Event) -> bool:
+        """In an API process beside a projector in another process: a thread of its own
+        hears each position that projector commits (PostgreSQL's NOTIFY), wakes the
+        writes waiting for it (rather than each polling the views) and tells ``active``
+        the stakeholders it changed, which ``active`` may then remember. False where
+        positions are not announced (SQLite). While the connection is lost, waits poll
+        again and ``active`` remembers nothing; it is opened again a second later."""
+        if not self.db.announces:
+            return False
+        threading.Thread(target=self._listen, args=(active, stop), name="views-listener", daemon=True).start()
+        return True
+
+    def _listen(self, active: ActiveStakeholders, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                with self.db.listening() as heard:
+                    assert heard is not None
+                    position = self._read_position()  # after LISTEN: what commits from now on is heard
+                    self.advanced(position)
+                    self._listening = True
+                    active.keep()
+                    for announced in heard:
+                        if stop.is_set():
+                            break
+                        if announced is not None and announced > position:
+                            with self.db.read() as cursor:
+                                active.forget(stakeholders_changed(cursor, position, announced))
+                            position = announced
+                            self.advanced(position)
+            except Exception:
+                if not stop.is_set():  # else the process is closing its connections
+                    log.warning("could not hear the projector's positions; polling the views", exc_info=True)
+            finally:
+                self._listening = False
+                active.stop()
+            stop.wait(1.0)
 
     def refresh(self) -> None:
         """Fold the facts written since into the state of every locality (loading them all)."""

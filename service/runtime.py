@@ -63,6 +63,9 @@ class Runtime:
                 target=self.projector.run_forever, args=(self._stop,), daemon=True
             )
             self._thread.start()
+        elif not self.settings.projector:
+            # API processes beside a projector elsewhere hear its positions where it can tell them.
+            self.views.listen(self.app.active_stakeholders, self._stop)
         gc.freeze()
 
     def written(self, receipt: Receipt) -> dict[str, Any]:

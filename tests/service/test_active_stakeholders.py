@@ -1,14 +1,22 @@
 """A server remembers which stakeholders are active (domain/references.py) and still
 refuses, once the change is heard of, a commitment naming one merged away or archived,
-whether this process or another one changed it."""
+whether this process or another one changed it; an API process beside a projector in
+another process hears of changes where the database announces them (PostgreSQL)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from uuid import UUID
 
+import pytest
+
 from domain.application import CivicWeave
 from domain.persistence import environment
+from domain.stakeholder import StakeholderInactiveError
+from projections.projector import open_projector
+from service.runtime import Runtime
+from service.settings import Settings
 from tests.service.conftest import HOME, Api
 from tests.service.test_api_commitments import BOARD, days, register
 
@@ -59,3 +67,42 @@ def test_an_api_process_beside_a_separate_projector_remembers_nothing(api: Api) 
         assert not fresh.active_stakeholders.knows(UUID(council), fresh.locality(HOME).id)
     finally:
         fresh.close()
+
+
+def test_an_api_process_beside_a_projector_elsewhere_hears_it_where_the_database_can_tell(
+    database_url: str,
+) -> None:
+    runtime = Runtime.open(Settings(database_url=database_url, projector=False))
+    elsewhere = CivicWeave(environment(database_url))  # the worker process: its projector and its writes
+    worker = open_projector(elsewhere, database_url)
+    stop = threading.Event()
+    following = threading.Thread(target=worker.run_forever, args=(stop,), kwargs={"poll_seconds": 0.05})
+    following.start()
+    app = runtime.app
+    try:
+        runtime.start()
+        app.register_locality(HOME, "Riverside", actor="setup")
+        council, nhs = (
+            app.register_stakeholder(HOME, kind="organisation", sector="public", name=n, actor="setup")
+            for n in ("Council", "NHS Trust")
+        )
+        for registered in (council, nhs):
+            runtime.written(registered)  # heard of before the commitment loads them
+        made = app.make_commitment(
+            HOME, promisor_id=council.id, promisee_ids=[nhs.id], what="x", due=app.today(), actor="a"
+        )
+        assert runtime.written(made)["view_lag"] is False
+        hears = database_url.startswith("postgresql")  # PostgreSQL announces; SQLite cannot
+        assert app.active_stakeholders.knows(nhs.id, app.locality(HOME).id) is hears
+        archived = elsewhere.archive_stakeholder(HOME, nhs.id, reason="Closed", actor="elsewhere")
+        assert runtime.views.wait_for(archived.position, timeout=10)
+        with pytest.raises(StakeholderInactiveError):
+            app.make_commitment(
+                HOME, promisor_id=council.id, promisee_ids=[nhs.id], what="x", due=app.today(), actor="a"
+            )
+    finally:
+        stop.set()
+        following.join(10)
+        runtime.close()
+        worker.close()
+        elsewhere.close()
