@@ -128,8 +128,10 @@ def tie_figures(state: LocalityState, day: date, graph: nx.Graph | None = None) 
     position = {v: i for i, v in enumerate(nodes)}
     sectors = [state.sector_of(v, day) for v in nodes]
     n = len(nodes)
-    ties: dict[int, list[RelationshipState]] = {}  # keyed u * n + v, u < v
-    rated_keys: set[int] = set()  # the ties with a rated relationship: about one in five
+    # Each tie keyed u * n + v (u < v), in the order first met, which orders the edges.
+    ties: dict[int, None] = {}
+    # Only rated relationships give a tie its ratings; about one tie in five has any.
+    rated_by_tie: dict[int, list[RelationshipState]] = {}
     succ: list[set[int]] = [set() for _ in nodes]
     pred: list[set[int]] = [set() for _ in nodes]
     for source, target, rel in _valid_ties(state, day, position):
@@ -140,17 +142,14 @@ def tie_figures(state: LocalityState, day: date, graph: nx.Graph | None = None) 
             succ[v].add(u)
             pred[u].add(v)
         key = u * n + v if u < v else v * n + u
-        if key in ties:
-            ties[key].append(rel)
-        else:
-            ties[key] = [rel]
+        ties[key] = None
         if rel.rated:
-            rated_keys.add(key)
+            rated_by_tie.setdefault(key, []).append(rel)
     roles = brokerage_of(nodes, sectors, succ, pred)
     if graph is not None:
         return ties_figures(ties_of(graph), roles=roles, sectors=state.sectors)
     pairs = in_edge_order(n, (divmod(key, n) for key in ties))
-    rated = [_rated(u, v, ties[u * n + v], day) for u, v in pairs if u * n + v in rated_keys]
+    rated = [_rated(u, v, rated_by_tie[u * n + v], day) for u, v in pairs if u * n + v in rated_by_tie]
     figures = Ties(nodes, sectors, pairs, None, [edge for edge in rated if edge is not None])
     return ties_figures(figures, roles=roles, sectors=state.sectors)
 

@@ -117,6 +117,29 @@ def test_the_tie_figures_read_from_the_state_are_exactly_those_of_the_networkx_t
     assert ours["edges"] > 0 and ours["trust"]["network"] is not None
 
 
+def test_a_tie_rated_on_one_of_its_relationships_has_that_ones_ratings_and_a_merged_end_follows_the_merge(
+    town: Town, read_side: ReadSide
+) -> None:
+    app, day = town.app, date.today() + timedelta(days=1)
+    a, b, c, d = (town.stakeholder(name, "health") for name in "abcd")
+    rated = town.tie(a, b, kind="collaborates")
+    town.tie(b, a, kind="refers_to")  # the same tie, never rated
+    town.tie(c, d)
+    town.tie(a, d)
+    app.rate_relationship(SLUG, rated, rater="council", trust=(4, 4, 4), value=(2, 2, 2), actor=ACTOR)
+    app.merge_stakeholder(SLUG, d, c, reason="Duplicate", actor=ACTOR)  # a - d becomes a - c
+    state = read_side.state()
+    ours = tie_figures(state, day)
+    assert ours == from_networkx(state, GraphKind.TIE, day)
+    ids = {str(v): name for v, name in zip((a, b, c), "abc", strict=True)}
+    assert {ids[v]: trust for v, trust in ours["trust"]["by_stakeholder"].items()} == {
+        "a": 4.0,
+        "b": 4.0,
+        "c": None,
+    }
+    assert (ours["nodes"], ours["edges"], ours["value"]["network"]) == (3, 2, 2.0)
+
+
 @pytest.mark.parametrize("kind", [k for k in GraphKind if k is not GraphKind.TIE])
 def test_the_figures_of_the_other_graphs_have_brokerage_on_the_directed_tie_graph(
     mixed: Mixed, kind: GraphKind
