@@ -8,18 +8,17 @@ import gc
 import logging
 import queue
 import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from domain.bulk import collector_paused
-from domain.references import ActiveStakeholders
 from projections import snapshots
 from projections.facts import Fact
 from projections.folds import apply
-from projections.projector import VIEW, stakeholders_changed
+from projections.following import Following
+from projections.projector import VIEW
 from projections.state import LocalityState
 from projections.store import Cursor, ViewDatabase, tracked_position
 
@@ -44,11 +43,11 @@ class UnknownLocalityError(LookupError):
         super().__init__(f"locality {slug} not found")
 
 
-class Views:
+class Views(Following):
     def __init__(self, db: ViewDatabase, *, snapshot_every: int = snapshots.SNAPSHOT_EVERY) -> None:
         """``snapshot_every``: facts folded into a locality before its state is kept as a
         snapshot (by a thread of its own); 0 keeps none."""
-        self.db = db
+        super().__init__(db)
         self.snapshot_every = snapshot_every
         self._unsnapped: dict[str, int] = {}  # locality id -> facts folded since its last snapshot
         self._snapshots: queue.SimpleQueue[str | None] = queue.SimpleQueue()
@@ -58,100 +57,6 @@ class Views:
         self._ids: dict[str, str] = {}  # slug -> id of every locality seen: none is ever removed
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
-        self._advanced = threading.Condition()
-        self._known = 0  # the position a projector in this process last said it reached
-        self._following = False  # every position that projector commits is told (``follow``)
-        self._listening = False  # every position a projector elsewhere commits is heard (``listen``)
-
-    # Following the projector
-
-    def position(self) -> int:
-        """How far the projector has got in the application's log: as the projector in
-        this process last told (``follow``), or else as the views' tracking table says."""
-        if self._following:
-            return self._known
-        return self._read_position()
-
-    def _read_position(self) -> int:
-        with self.db.read() as cursor:
-            return tracked_position(cursor, VIEW)
-
-    def follow(self, position: int) -> None:
-        """From ``position`` on, the projector in this process tells (``advanced``) each
-        position it commits, and it alone writes these views: the position is then known
-        here, and no read or write asks the database for it (one transaction each)."""
-        self.advanced(position)
-        self._following = True
-
-    def advanced(self, position: int) -> None:
-        """Told by a projector in this process that the views now include ``position``:
-        wakes the writes waiting for it at once, rather than at their next poll."""
-        with self._advanced:
-            self._known = max(self._known, position)
-            self._advanced.notify_all()
-
-    def wait_for(self, position: int | None, *, timeout: float = 2.0) -> bool:
-        """Wait (bounded) until the views include ``position``; False if they still lag.
-
-        Woken by ``advanced`` when the projector runs in this process, or is heard from
-        another (``listen``); otherwise the views are polled, often at first and then
-        every 10 ms.
-        """
-        if position is None:
-            return True
-        deadline = time.monotonic() + timeout
-        delay = 0.002
-
-        def told() -> bool:
-            return self._known >= position
-
-        while not told():
-            if not (self._following or self._listening) and self.position() >= position:
-                break
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return False
-            with self._advanced:
-                self._advanced.wait_for(told, timeout=min(delay, remaining))
-            delay = min(delay * 2, 0.01)
-        return True
-
-    def listen(self, active: ActiveStakeholders, stop: threading.Event) -> bool:
-        """In an API process beside a projector in another process: a thread of its own
-        hears each position that projector commits (PostgreSQL's NOTIFY), wakes the
-        writes waiting for it (rather than each polling the views) and tells ``active``
-        the stakeholders it changed, which ``active`` may then remember. False where
-        positions are not announced (SQLite). While the connection is lost, waits poll
-        again and ``active`` remembers nothing; it is opened again a second later."""
-        if not self.db.announces:
-            return False
-        threading.Thread(target=self._listen, args=(active, stop), name="views-listener", daemon=True).start()
-        return True
-
-    def _listen(self, active: ActiveStakeholders, stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                with self.db.listening() as heard:
-                    assert heard is not None
-                    position = self._read_position()  # after LISTEN: what commits from now on is heard
-                    self.advanced(position)
-                    self._listening = True
-                    active.keep()
-                    for announced in heard:
-                        if stop.is_set():
-                            break
-                        if announced is not None and announced > position:
-                            with self.db.read() as cursor:
-                                active.forget(stakeholders_changed(cursor, position, announced))
-                            position = announced
-                            self.advanced(position)
-            except Exception:
-                if not stop.is_set():  # else the process is closing its connections
-                    log.warning("could not hear the projector's positions; polling the views", exc_info=True)
-            finally:
-                self._listening = False
-                active.stop()
-            stop.wait(1.0)
 
     def refresh(self) -> None:
         """Fold the facts written since into the state of every locality (loading them all)."""
