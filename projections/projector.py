@@ -54,6 +54,10 @@ BATCH_SIZE = 5000
 #: batches are bigger (each commit writes the pages it touched once, however many rows).
 REBUILD_AT = 50_000
 REBUILD_BATCH_SIZE = 25_000
+#: While following the log, the chain is extended at most this often (seconds): on SQLite
+#: it lives in the log's file, and each extension's write transaction held up the next
+#: group of commands (at every batch under a write load: -12% commands/s, +10% p99).
+CHAIN_AT_MOST_EVERY = 0.1
 #: Processes that read and decode a rebuild's batches ahead of the projector (at most one
 #: per core): with two on two cores, a rebuild is about half as long again as fast.
 READERS = 2
@@ -386,6 +390,7 @@ class Projector:
                         chain.extend()
                 except Exception:  # retried at the next batch or poll
                     log.exception("extending the hash chain failed; retrying")
+                stop.wait(CHAIN_AT_MOST_EVERY)
 
         thread = threading.Thread(target=extend, name="chain", daemon=True)
         thread.start()
