@@ -18,13 +18,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from eventsourcing.persistence import AggregateRecorder, StoredEvent
 
+from domain.encoding import Row
 from domain.persistence import SqlKeyStore, clashes_as_conflicts
 from domain.privacy import KeyStore
 from domain.recorders import SQLiteBatchRecorder
+
+if TYPE_CHECKING:  # importing it needs psycopg
+    from domain.recorders_postgres import PostgresBatchRecorder
 
 Keys = Sequence[tuple[UUID, str]]
 
@@ -34,7 +39,7 @@ def batch_writer(recorder: AggregateRecorder, keys: KeyStore) -> BatchWriter:
     if isinstance(recorder, SQLiteBatchRecorder):
         return SQLiteBatchWriter(recorder, keys)
     if type(recorder).__module__ == "domain.recorders_postgres":  # importing it needs psycopg
-        return PostgresBatchWriter(recorder, keys)
+        return PostgresBatchWriter(cast("PostgresBatchRecorder", recorder), keys)
     return BatchWriter(recorder, keys)
 
 
@@ -51,19 +56,23 @@ class BatchWriter:
         """The records of the batches saved."""
         return self._saved
 
-    def write(self, records: int, events: Sequence[StoredEvent], keys: Keys) -> None:
-        """Save a batch of ``records`` (aggregates) with their ``events`` and people's ``keys``."""
-        self._save(records, events, keys)
+    def write(self, records: int, rows: Sequence[Row], keys: Keys) -> None:
+        """Save a batch of ``records`` (aggregates) with the ``rows`` of their events and
+        their people's ``keys``."""
+        self._save(records, rows, keys)
 
     def wait(self) -> None:
         """Return once every batch written is saved; the error of one that could not be."""
 
-    def _save(self, records: int, events: Sequence[StoredEvent], keys: Keys) -> None:
+    def _save(self, records: int, rows: Sequence[Row], keys: Keys) -> None:
         if keys:  # most batches (ties, meetings, organisations) have none: no transaction
             self._keys.put_many(keys)
         with clashes_as_conflicts():
-            self._recorder.insert_events(events)
+            self._insert(rows)
         self._saved += records
+
+    def _insert(self, rows: Sequence[Row]) -> None:
+        self._recorder.insert_events([StoredEvent(UUID(row[0]), row[1], row[2], row[3]) for row in rows])
 
 
 class _Background(BatchWriter):
@@ -109,7 +118,7 @@ class SQLiteBatchWriter(_Background):
         super().__init__(recorder, keys)
         self._batch_recorder = recorder
 
-    def write(self, records: int, events: Sequence[StoredEvent], keys: Keys) -> None:
+    def write(self, records: int, rows: Sequence[Row], keys: Keys) -> None:
         self.wait()
         store = self._keys
         first = None
@@ -118,7 +127,7 @@ class SQLiteBatchWriter(_Background):
         elif keys:
             store.put_many(keys)
         with clashes_as_conflicts():
-            commit = self._batch_recorder.insert_uncommitted(events, first=first)
+            commit = self._batch_recorder.insert_uncommitted(rows, first=first)
         self._start(lambda: self._committed(commit, records))
 
     def _committed(self, commit: Callable[[], None], records: int) -> None:
@@ -131,6 +140,13 @@ class PostgresBatchWriter(_Background):
     server (the insert, then the commit) without the interpreter. A clash with what is
     stored is raised by the next ``write`` or by ``wait``."""
 
-    def write(self, records: int, events: Sequence[StoredEvent], keys: Keys) -> None:
+    def __init__(self, recorder: PostgresBatchRecorder, keys: KeyStore) -> None:
+        super().__init__(recorder, keys)
+        self._batch_recorder = recorder
+
+    def write(self, records: int, rows: Sequence[Row], keys: Keys) -> None:
         self.wait()
-        self._start(lambda: self._save(records, events, keys))
+        self._start(lambda: self._save(records, rows, keys))
+
+    def _insert(self, rows: Sequence[Row]) -> None:
+        self._batch_recorder.insert_rows(rows)

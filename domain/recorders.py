@@ -23,7 +23,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, EventStore, JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteTransaction
 
-from domain.encoding import BulkMapper, BulkTranscoder
+from domain.encoding import BulkMapper, BulkTranscoder, Row
 
 
 def batch_events(mapper: Mapper[UUID], recorder: ApplicationRecorder) -> EventStore[UUID]:
@@ -58,10 +58,8 @@ class SQLiteBatchRecorder(SQLiteApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         **_: Any,
     ) -> Sequence[int] | None:
-        if not stored_events:
-            return []
-        c.executemany(
-            self.insert_events_statement,
+        return self._inserted(
+            c,
             [
                 (
                     s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
@@ -72,13 +70,19 @@ class SQLiteBatchRecorder(SQLiteApplicationRecorder):
                 for s in stored_events
             ],
         )
+
+    def _inserted(self, c: SQLiteCursor, params: Sequence[tuple[str, int, str, bytes]]) -> list[int]:
+        """Insert the rows of ``params`` (the id as hex) and return their notification ids."""
+        if not params:
+            return []
+        c.executemany(self.insert_events_statement, params)
         last = int(self._max_notification_id(c))
-        return list(range(last - len(stored_events) + 1, last + 1))
+        return list(range(last - len(params) + 1, last + 1))
 
     def insert_uncommitted(
-        self, stored_events: Sequence[StoredEvent], *, first: Callable[[SQLiteCursor], None] | None = None
+        self, rows: Sequence[Row], *, first: Callable[[SQLiteCursor], None] | None = None
     ) -> Callable[[], None]:
-        """Insert the events, after what ``first`` writes, in a transaction left open on
+        """Insert the rows, after what ``first`` writes, in a transaction left open on
         the writer connection (the errors as ``insert_events`` raises them), and return
         what commits it, from any thread, and gives the connection back to the pool."""
         pool = self.datastore.pool
@@ -89,7 +93,7 @@ class SQLiteBatchRecorder(SQLiteApplicationRecorder):
             try:
                 if first is not None:
                     first(cursor)
-                self._insert_events(cursor, stored_events)
+                self._inserted(cursor, rows)
             finally:
                 cursor.sqlite_cursor.close()
         except BaseException as error:

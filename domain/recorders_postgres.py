@@ -8,9 +8,22 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 
+from domain.encoding import Row
+
 
 def _quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def _insert_arrays(datastore: PostgresDatastore, table: str, ids: str) -> str:
+    """The library's insert of the events of one transaction, the arrays of their fields
+    unnested; ``ids`` is the placeholder of the ids' array, cast to the column's type."""
+    return (
+        f"INSERT INTO {_quoted(datastore.schema)}.{_quoted(table)} "
+        "(originator_id, originator_version, topic, state) "
+        f"SELECT * FROM unnest({ids}, %b::bigint[], %b::text[], %b::bytea[]) "
+        "RETURNING notification_id"
+    )
 
 
 class PostgresBatchRecorder(PostgresApplicationRecorder):
@@ -18,32 +31,49 @@ class PostgresBatchRecorder(PostgresApplicationRecorder):
 
     The statement is the library's: one ``INSERT ... SELECT FROM unnest(...) RETURNING
     notification_id`` after its table lock and NOTIFY, so the ids come back in the order
-    of the events; only the composite-type array, dumped as text, is replaced.
+    of the events; only the composite-type array, dumped as text, is replaced. A bulk
+    import's rows (``insert_rows``) give the ids as hex, read as UUIDs by the server.
     """
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         id_type = datastore.originator_id_type
-        self._insert_arrays_statement = (
-            f"INSERT INTO {_quoted(datastore.schema)}.{_quoted(events_table_name)} "
-            "(originator_id, originator_version, topic, state) "
-            "SELECT * FROM unnest("
-            f"%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[]) "
-            "RETURNING notification_id"
-        )
+        self._insert_arrays_statement = _insert_arrays(datastore, events_table_name, f"%b::{id_type}[]")
+        # To the store's id type as the library's recorder gives it a UUID (text: with dashes).
+        self._insert_rows_statement = _insert_arrays(datastore, events_table_name, f"%b::uuid[]::{id_type}[]")
 
     def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent], **_: Any) -> None:
-        self._lock_table(curs)
-        self._notify_channel(curs)
-        curs.execute(
-            self._insert_arrays_statement,
-            (
+        self._insert_columns(
+            curs,
+            [
                 [s.originator_id for s in stored_events],
                 [s.originator_version for s in stored_events],
                 [s.topic for s in stored_events],
                 [s.state for s in stored_events],
-            ),
+            ],
         )
+
+    def _insert_columns(self, curs: Any, columns: list[list[Any]], statement: str | None = None) -> None:
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        curs.execute(statement or self._insert_arrays_statement, columns)
+
+    def insert_rows(self, rows: Sequence[Row]) -> None:
+        """Insert the rows in a transaction, as ``insert_events`` inserts stored events
+        (in one round trip, a clash raised as the library raises it)."""
+        if not rows:
+            return
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        error: Exception | None = None
+        with self.datastore.get_connection() as conn:
+            with conn.pipeline() as pipeline, conn.transaction(), conn.cursor() as curs:
+                try:
+                    self._insert_columns(curs, columns, self._insert_rows_statement)
+                    pipeline.sync()  # a clash raised here, not at the commit
+                except Exception as raised:  # re-raised out of the pipeline, which would warn
+                    error = raised
+            if error is not None:
+                raise error
 
 
 def postgres_batch_recorder(recorder: object) -> PostgresApplicationRecorder:

@@ -159,3 +159,24 @@ def _revealed(mapper: Mapper[Any], state: bytes) -> bytes:
     if mapper.compressor:
         state = mapper.compressor.decompress(state)
     return state
+
+
+def test_an_event_unlike_the_first_of_its_class_is_still_written_as_the_library_writes_it() -> None:
+    app = CivicWeave(environment("memory://"))
+    bulk = BulkMapper(BulkTranscoder(app.mapper.transcoder))
+    first, other = _events_of_every_kind()[0], _events_of_every_kind()[0]
+    object.__setattr__(other, "extra", Colour.RED)  # an attribute the class's first event has not
+    reordered = type(first).__new__(type(first))
+    object.__setattr__(reordered, "__dict__", dict(reversed(vars(first).items())))
+
+    for event in (first, other, reordered, first):
+        assert bulk.to_stored_event(event) == app.mapper.to_stored_event(event)
+
+
+def test_a_row_is_the_stored_event_with_its_id_as_hex() -> None:
+    app = CivicWeave(environment("memory://"))
+    bulk = BulkMapper(BulkTranscoder(app.mapper.transcoder))
+
+    for event in _events_of_every_kind():
+        stored = app.mapper.to_stored_event(event)
+        assert bulk.to_row(event) == (ID.hex, stored.originator_version, stored.topic, stored.state)

@@ -22,7 +22,7 @@ from eventsourcing.sqlite import SQLiteConnection
 import domain.importing
 from domain.application import CivicWeave, Receipt
 from domain.base import CivicAggregate
-from domain.bulk import random_ids
+from domain.bulk import create, random_ids
 from domain.errors import ConflictError, NotFoundError
 from domain.importing import BulkImport
 from domain.persistence import environment
@@ -141,11 +141,24 @@ def test_imported_aggregates_read_back_as_the_plain_path_built_them(
 
 
 def test_the_batch_recorder_returns_the_notification_ids_it_stored(app: CivicWeave) -> None:
-    app.register_locality(SLUG, "Bulkville", actor="setup")
-    bulk = BulkImport(app, SLUG, actor="importer")
-    keys = [bulk.register_stakeholder(kind="group", sector="vcse", name=f"G{n}") for n in range(5)]
-    aggregates = list(bulk._pending.values())
-    bulk._pending.clear()
+    locality = app.register_locality(SLUG, "Bulkville", actor="setup").id
+    aggregates = [
+        create(
+            Stakeholder,
+            Stakeholder.Registered,
+            locality_id=locality,
+            kind="group",
+            sector="vcse",
+            name=f"G{n}",
+            contact="",
+            notes="",
+            sealed="",
+            actor="importer",
+            effective=None,
+        )
+        for n in range(5)
+    ]
+    keys = [a.id for a in aggregates]
 
     receipt: Receipt = app.commit(*aggregates, events=batch_events(app.mapper, app.recorder))
 
@@ -160,8 +173,8 @@ def test_a_flush_leaves_the_garbage_collector_as_it_found_it(app: CivicWeave, en
     bulk = BulkImport(app, SLUG, actor="importer")
     bulk.register_stakeholder(kind="group", sector="vcse", name="G")
     seen: list[bool] = []
-    encode = bulk._encode
-    bulk._encode = lambda event: seen.append(gc.isenabled()) or encode(event)  # type: ignore[method-assign]
+    write = bulk._writer.write
+    bulk._writer.write = lambda *batch: seen.append(gc.isenabled()) or write(*batch)  # type: ignore[method-assign]
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:
