@@ -7,12 +7,14 @@ event's fields are filtered against the signatures of ``__base_init__`` and ``__
 (``filter_kwargs_for_method_params``) each time, and the topic is resolved back to the
 class: about two thirds of the cost of building a relationship. ``create`` takes the
 same steps as ``Aggregate._create`` and ``CanInitAggregate.mutate`` with what they look
-up cached per class, so the event, the aggregate's state and its pending events are
-those the class call gives (``tests/domain/test_bulk_create.py``).
+up cached per class, and sets the event's fields as its dataclass ``__init__`` would,
+so the event, the aggregate's state and its pending events are those the class call
+gives (``tests/domain/test_bulk_paths.py``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import inspect
 import os
@@ -27,6 +29,7 @@ from eventsourcing.utils import get_topic
 from domain.base import CivicAggregate
 
 A = TypeVar("A", bound=CivicAggregate)
+E = TypeVar("E", bound=CivicAggregate.Created)
 
 
 @cache
@@ -46,13 +49,13 @@ def create(
     parameters of the aggregate's ``__init__`` (besides ``id``), as for the class call.
     """
     originator_id = uuid4() if id is None else id
-    created = event_class(
-        originator_topic=get_topic(cls),
-        originator_id=originator_id,
-        originator_version=cls.INITIAL_VERSION,
-        timestamp=event_class.create_timestamp(),
-        **fields,
-    )
+    head = {
+        "originator_id": originator_id,
+        "originator_version": cls.INITIAL_VERSION,
+        "timestamp": event_class.create_timestamp(),
+        "originator_topic": get_topic(cls),
+    }
+    created = _event(event_class, head, fields)
     aggregate = cls.__new__(cls)
     aggregate.__base_init__(originator_id, cls.INITIAL_VERSION, created.timestamp)
     initialise, takes_id = _initialiser(cls)
@@ -63,6 +66,43 @@ def create(
     created.apply(aggregate)
     aggregate.pending_events.append(created)
     return aggregate
+
+
+# The fields an event class's dataclass ``__init__`` sets after the four of ``head``, in
+# order, and as a set; None for a class whose ``__init__`` does something else.
+_FIELDS: dict[type, tuple[tuple[str, ...], frozenset[str]] | None] = {}
+
+
+def _event(event_class: type[E], head: dict[str, Any], fields: dict[str, Any]) -> E:
+    """``event_class(**head, **fields)``, its attributes set directly in the order its
+    dataclass ``__init__`` sets them (which the stored JSON follows), then its
+    ``__post_init__``: the frozen dataclass's ``__init__`` sets each through
+    ``object.__setattr__``, 2.4 against 0.9 µs for a tie's. Checked against the class
+    call for the first event of each class; any call that does not give exactly the
+    class's fields goes to the class, which refuses it as it would."""
+    known = _FIELDS.get(event_class)
+    if known is not None and len(known[0]) == len(fields) and fields.keys() == known[1]:
+        state = dict(head)
+        for name in known[0]:
+            state[name] = fields[name]
+        event: E = object.__new__(event_class)
+        object.__setattr__(event, "__dict__", state)
+        event.__post_init__()
+        return event
+    event = event_class(**head, **fields)
+    if event_class not in _FIELDS:
+        _FIELDS[event_class] = _set_directly(event_class, event, tuple(head))
+    return event
+
+
+def _set_directly(
+    event_class: type[E], event: E, head: tuple[str, ...]
+) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    """The fields after ``head``, if ``event``'s attributes are the class's fields in order."""
+    names = tuple(field.name for field in dataclasses.fields(event_class))
+    if names[: len(head)] != head or tuple(vars(event)) != names:
+        return None
+    return names[len(head) :], frozenset(names[len(head) :])
 
 
 def random_ids(per_draw: int = 1024) -> Iterator[UUID]:

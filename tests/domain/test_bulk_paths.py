@@ -260,3 +260,26 @@ def test_on_sqlite_a_batch_s_keys_are_saved_with_its_events_or_not_at_all(tmp_pa
         assert app.stakeholder_details(app.load(Stakeholder, kept, locality=SLUG))["name"] == "Ann"
     finally:
         app.close()
+
+
+def test_create_refuses_a_missing_or_unknown_field_as_the_event_class_does() -> None:
+    fields: dict[str, Any] = {
+        "locality_id": uuid4(),
+        "kind": "group",
+        "sector": "vcse",
+        "name": "G",
+        "contact": "",
+        "notes": "",
+        "sealed": "",
+        "actor": "importer",
+        "effective": None,
+    }
+    create(Stakeholder, Stakeholder.Registered, **fields)  # the class is known after its first event
+    missing = {k: v for k, v in fields.items() if k != "sealed"}
+
+    with pytest.raises(TypeError):
+        create(Stakeholder, Stakeholder.Registered, **missing)
+    with pytest.raises(TypeError):
+        create(Stakeholder, Stakeholder.Registered, **missing, colour="red")
+    with pytest.raises(TypeError):
+        create(Stakeholder, Stakeholder.Registered, id="not a UUID", **fields)  # type: ignore[arg-type]
