@@ -5,8 +5,9 @@ the database's part of one overlapping the building of the next.
 the batch, with its people's keys, is inserted in the importer's thread (a clash is
 raised at the row that caused it) and its commit, whose fsync of the WAL is about a
 sixth of an import's time and holds no interpreter, runs on a thread while the importer
-builds the next batch. On PostgreSQL the whole save runs on that thread: psycopg waits
-for the server (a third of the import) without the interpreter. One batch is in flight
+builds the next batch. On PostgreSQL the whole save, the keys in the transaction of the
+events too, runs on that thread: psycopg waits for the server (a third of the import)
+without the interpreter. One batch is in flight
 at a time and the next starts after it, so the batches saved are always the first ones
 handed over. ``saved`` waits for the batch in flight and counts only what was
 committed, so nothing it counted is rolled back; a batch that fails stops the writer:
@@ -18,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import AggregateRecorder, StoredEvent
@@ -108,6 +109,17 @@ class _Background(BatchWriter):
             self._thread.join()
             self._thread = None
 
+    def _keys_first(self, keys: Keys) -> Callable[[Any], None] | None:
+        """What writes ``keys`` in the transaction of the batch's events, given its
+        cursor, when they are kept in the store's database (none left behind by a batch
+        refused, and no transaction of their own); else they are stored now."""
+        store = self._keys
+        if keys and isinstance(store, SqlKeyStore):
+            return partial(store.put_many_in, keys=keys)
+        if keys:
+            store.put_many(keys)
+        return None
+
 
 class SQLiteBatchWriter(_Background):
     """Inserts each batch, with its people's keys, in the importer's thread (a clash is
@@ -120,12 +132,7 @@ class SQLiteBatchWriter(_Background):
 
     def write(self, records: int, rows: Sequence[Row], keys: Keys) -> None:
         self.wait()
-        store = self._keys
-        first = None
-        if keys and isinstance(store, SqlKeyStore):  # the keys in the events' transaction
-            first = partial(store.put_many_in, keys=keys)
-        elif keys:
-            store.put_many(keys)
+        first = self._keys_first(keys)
         with clashes_as_conflicts():
             commit = self._batch_recorder.insert_uncommitted(rows, first=first)
         self._start(lambda: self._committed(commit, records))
@@ -148,5 +155,8 @@ class PostgresBatchWriter(_Background):
         self.wait()
         self._start(lambda: self._save(records, rows, keys))
 
-    def _insert(self, rows: Sequence[Row]) -> None:
-        self._batch_recorder.insert_rows(rows)
+    def _save(self, records: int, rows: Sequence[Row], keys: Keys) -> None:
+        first = self._keys_first(keys)
+        with clashes_as_conflicts():
+            self._batch_recorder.insert_rows(rows, first=first)
+        self._saved += records

@@ -241,25 +241,22 @@ def test_a_commit_that_fails_on_sqlite_stops_the_import_after_the_batches_saved(
         app.close()
 
 
-def test_on_sqlite_a_batch_s_keys_are_saved_with_its_events_or_not_at_all(tmp_path: Path) -> None:
-    app = CivicWeave(environment(f"sqlite:///{tmp_path / 'store.db'}"))
-    try:
-        app.register_locality(SLUG, "Bulkville", actor="setup")
-        taken = app.register_stakeholder(SLUG, kind="group", sector="vcse", name="Here", actor="t").id
-        bulk = BulkImport(app, SLUG, actor="importer")
-        kept = bulk.register_stakeholder(kind="person", sector="vcse", name="Ann")
+def test_a_batch_s_keys_are_saved_with_its_events_or_not_at_all(app: CivicWeave) -> None:
+    """On SQLite and PostgreSQL, in the transaction of the events."""
+    app.register_locality(SLUG, "Bulkville", actor="setup")
+    taken = app.register_stakeholder(SLUG, kind="group", sector="vcse", name="Here", actor="t").id
+    bulk = BulkImport(app, SLUG, actor="importer")
+    kept = bulk.register_stakeholder(kind="person", sector="vcse", name="Ann")
+    bulk.flush()
+    refused = bulk.register_stakeholder(kind="person", sector="vcse", name="Bob")
+    bulk.register_stakeholder(kind="group", sector="vcse", name="Same id", stakeholder_id=taken)
+
+    with pytest.raises(ConflictError):
         bulk.flush()
-        refused = bulk.register_stakeholder(kind="person", sector="vcse", name="Bob")
-        bulk.register_stakeholder(kind="group", sector="vcse", name="Same id", stakeholder_id=taken)
 
-        with pytest.raises(ConflictError):
-            bulk.flush()
-
-        assert app.personal.keys.get(kept) is not None
-        assert app.personal.keys.get(refused) is None
-        assert app.stakeholder_details(app.load(Stakeholder, kept, locality=SLUG))["name"] == "Ann"
-    finally:
-        app.close()
+    assert app.personal.keys.get(kept) is not None
+    assert app.personal.keys.get(refused) is None
+    assert app.stakeholder_details(app.load(Stakeholder, kept, locality=SLUG))["name"] == "Ann"
 
 
 def test_create_refuses_a_missing_or_unknown_field_as_the_event_class_does() -> None:
