@@ -69,16 +69,18 @@ class PostgresBatchRecorder(PostgresApplicationRecorder):
         columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[], [], [], []]
         error: Exception | None = None
         with self.datastore.get_connection() as conn:
-            with conn.pipeline() as pipeline, conn.cursor() as curs:
-                try:
+            try:
+                # The refusal leaves through the pipeline: caught inside it, the pipeline's
+                # own exit met the aborted state and raised "pipeline aborted" instead.
+                with conn.pipeline() as pipeline, conn.cursor() as curs:
                     curs.execute("BEGIN")
                     if first is not None:
                         first(curs)
                     self._insert_columns(curs, columns, self._insert_rows_statement)
                     curs.execute("COMMIT")
                     pipeline.sync()
-                except Exception as raised:  # re-raised out of the pipeline, which would warn
-                    error = raised
+            except Exception as raised:
+                error = raised
             if error is not None:
                 conn.rollback()  # the transaction left open by the statement refused
                 raise error
