@@ -85,6 +85,8 @@ class SqlKeyStore:
         self._p = placeholder
         self._sqlite = placeholder == "?"
         with self._transaction() as cursor:
+            if not self._sqlite:  # processes starting together: concurrent DDL fails on PostgreSQL
+                cursor.execute("SELECT pg_advisory_xact_lock(7317)")  # the lock the views' schema takes
             cursor.execute(
                 "CREATE TABLE IF NOT EXISTS civicweave_person_keys (subject TEXT PRIMARY KEY, key TEXT NOT NULL)"
             )
