@@ -14,6 +14,9 @@ from eventsourcing.persistence import IntegrityError
 from domain.errors import ConflictError, InvalidInputError
 
 DEFAULT_DATABASE_URL = "sqlite:///./civicweave.db"
+#: Taken (PostgreSQL) by whoever creates tables beside the log: processes starting together
+#: would otherwise run the same CREATE ... IF NOT EXISTS at once, which fails in the catalog.
+SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(7317)"
 
 
 def environment(database_url: str) -> dict[str, str]:
@@ -85,8 +88,8 @@ class SqlKeyStore:
         self._p = placeholder
         self._sqlite = placeholder == "?"
         with self._transaction() as cursor:
-            if not self._sqlite:  # processes starting together: concurrent DDL fails on PostgreSQL
-                cursor.execute("SELECT pg_advisory_xact_lock(7317)")  # the lock the views' schema takes
+            if not self._sqlite:
+                cursor.execute(SCHEMA_LOCK)
             cursor.execute(
                 "CREATE TABLE IF NOT EXISTS civicweave_person_keys (subject TEXT PRIMARY KEY, key TEXT NOT NULL)"
             )

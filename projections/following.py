@@ -104,11 +104,13 @@ class Following:
                     for announced in heard:
                         if stop.is_set():
                             break
-                        if announced is not None and announced > position:
+                        if announced is None or announced.position <= position:
+                            continue
+                        if announced.stakeholders:
                             with self.db.read() as cursor:
-                                active.forget(stakeholders_changed(cursor, position, announced))
-                            position = announced
-                            self.advanced(position)
+                                active.forget(stakeholders_changed(cursor, position, announced.position))
+                        position = announced.position
+                        self.advanced(position)
             except Exception:
                 if not stop.is_set():  # else the process is closing its connections
                     log.warning("could not hear the projector's positions; polling the views", exc_info=True)

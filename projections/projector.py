@@ -249,10 +249,12 @@ class Projector:
                 "ON CONFLICT (view) DO UPDATE SET position = excluded.position",
                 (VIEW, decoded[-1][0][0]),
             )
-            self.views.announce(cursor, decoded[-1][0][0])  # to API processes that listen (Views.listen)
+            changed = [UUID(row[2]) for row, _, _ in decoded if row[3] == STAKEHOLDER]
+            # To API processes that listen (Views.listen); they read which stakeholders only if any.
+            self.views.announce(cursor, decoded[-1][0][0], stakeholders=bool(changed))
         self._position = decoded[-1][0][0]
         if self.on_stakeholders_changed is not None:
-            self.on_stakeholders_changed([UUID(row[2]) for row, _, _ in decoded if row[3] == STAKEHOLDER])
+            self.on_stakeholders_changed(changed)
         if erased:
             self._leave_no_copies()
         return len(decoded)

@@ -13,11 +13,11 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit
 from uuid import uuid4
 
-from domain.persistence import environment, sqlite_file
+from domain.persistence import SCHEMA_LOCK, environment, sqlite_file
 
 #: The secondary indexes of the facts, by name. A rebuild drops them and builds them once
 #: at its end (much faster than keeping them row by row); opening the views creates any
@@ -71,6 +71,14 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
 
 
+class Announced(NamedTuple):
+    """What the projector announces after a batch: the views' position, and whether the
+    batch changed any stakeholder."""
+
+    position: int
+    stakeholders: bool
+
+
 class ViewDatabase(Protocol):
     """A place for the read models. SQL is written with ``?`` placeholders."""
 
@@ -88,14 +96,15 @@ class ViewDatabase(Protocol):
         """This thread starts (or has ended) writing a rebuild's worth of rows."""
         ...
 
-    def announce(self, cursor: Any, position: int) -> None:
+    def announce(self, cursor: Any, position: int, *, stakeholders: bool) -> None:
         """Tell the processes that listen (``listening``), once this transaction commits,
-        that the views have reached ``position``."""
+        that the views have reached ``position``, and whether the batch changed any
+        stakeholder."""
         ...
 
-    def listening(self) -> AbstractContextManager[Iterator[int | None] | None]:
-        """The positions announced from now on, each as it comes (None, once a second
-        while none does); None where nothing is announced (SQLite)."""
+    def listening(self) -> AbstractContextManager[Iterator[Announced | None] | None]:
+        """What is announced from now on, each as it comes (None, once a second while
+        nothing is); None where nothing is announced (SQLite)."""
         ...
 
     def close(self) -> None: ...
@@ -162,11 +171,11 @@ class SqliteDatabase:
             raise
         connection.commit()
 
-    def announce(self, cursor: Any, position: int) -> None:
+    def announce(self, cursor: Any, position: int, *, stakeholders: bool) -> None:
         """Nothing: SQLite cannot tell other processes (they read the tracking table)."""
 
     @contextmanager
-    def listening(self) -> Iterator[Iterator[int | None] | None]:
+    def listening(self) -> Iterator[Iterator[Announced | None] | None]:
         yield None
 
     def close(self) -> None:
@@ -218,7 +227,7 @@ class PostgresDatabase:
         self.conninfo = conninfo
         self.pool = ConnectionPool(conninfo, min_size=1, max_size=max_size, open=True)
         with self.transaction() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(7317)")  # one process creates the schema at a time
+            cursor.execute(SCHEMA_LOCK)  # one process creates the schema at a time
             for statement in schema:
                 cursor.execute(statement)
 
@@ -237,25 +246,26 @@ class PostgresDatabase:
     def rebuilding(self, started: bool) -> None:
         """Nothing to do: the server's shared buffers are PostgreSQL's own to size."""
 
-    def announce(self, cursor: Any, position: int) -> None:
+    def announce(self, cursor: Any, position: int, *, stakeholders: bool) -> None:
         """NOTIFY, delivered when the transaction commits (never before, never if not)."""
-        cursor.execute("SELECT pg_notify(?, ?)", (VIEWS_CHANNEL, str(position)))
+        cursor.execute("SELECT pg_notify(?, ?)", (VIEWS_CHANNEL, f"{position} {int(stakeholders)}"))
 
     @contextmanager
-    def listening(self) -> Iterator[Iterator[int | None] | None]:
-        """A connection of its own that LISTENs; the positions it hears (None each second
-        without one). Whatever commits after this is entered is heard."""
+    def listening(self) -> Iterator[Iterator[Announced | None] | None]:
+        """A connection of its own that LISTENs; what it hears, one announcement at a
+        time (None each second without one). Whatever commits after this is entered is heard."""
         import psycopg
 
         with psycopg.connect(self.conninfo, autocommit=True) as connection:
             connection.execute(f"LISTEN {VIEWS_CHANNEL}")
 
-            def heard() -> Iterator[int | None]:
+            def heard() -> Iterator[Announced | None]:
                 while True:
-                    latest = None
+                    announced = None
                     for notification in connection.notifies(timeout=1.0, stop_after=1):
-                        latest = int(notification.payload)
-                    yield latest
+                        position, stakeholders = notification.payload.split()
+                        announced = Announced(int(position), stakeholders == "1")
+                    yield announced
 
             yield heard()
 

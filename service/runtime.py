@@ -53,7 +53,10 @@ class Runtime:
         caught up) then lives as long as the process, so it is moved out of the garbage
         collector's sight (``gc.freeze``): a full collection walked all of it, ~80 ms with
         every request held up, and set the p99 latency of a write under load."""
-        if self.settings.projector and self._thread is None:
+        if not self.settings.projector:
+            # API processes beside a projector elsewhere hear its positions where it can tell them.
+            self.views.listen(self.app.active_stakeholders, self._stop)
+        elif self._thread is None:
             self.projector.on_applied = self.views.advanced  # writes waiting for their views wake at once
             self.projector.on_stakeholders_changed = self.app.active_stakeholders.forget
             self.app.active_stakeholders.keep()  # every change to a stakeholder is now heard of
@@ -63,9 +66,6 @@ class Runtime:
                 target=self.projector.run_forever, args=(self._stop,), daemon=True
             )
             self._thread.start()
-        elif not self.settings.projector:
-            # API processes beside a projector elsewhere hear its positions where it can tell them.
-            self.views.listen(self.app.active_stakeholders, self._stop)
         gc.freeze()
 
     def written(self, receipt: Receipt) -> dict[str, Any]:

@@ -82,6 +82,15 @@ def _figures(name: str, baseline: str, target: Target, p99: Target | None) -> tu
     return rate, latency
 
 
+def _beside(rate: Figure, latency: Figure, result: load.Load, base: load.Load) -> load.Load:
+    """Record a run's rate and p99 beside the baseline's of the same moment; the run."""
+    rate.runs.append(result.per_second)
+    rate.baseline_runs.append(base.per_second)
+    latency.runs.append(result.p99_ms)
+    latency.baseline_runs.append(base.p99_ms)
+    return result
+
+
 def _note(figure: Figure, loads: list[load.Load], limit: int) -> None:
     errors = sum(result.errors for result in loads)
     total = sum(result.requests for result in loads)
@@ -105,12 +114,7 @@ def command_sqlite(ctx: Context) -> list[Figure]:
         ping = load.Request(f"{trivial.base_url}/ping")
         for _ in range(ctx.runs):
             base = _run(ctx, ping)
-            result = _run(ctx, command)
-            loads.append(result)
-            rate.runs.append(result.per_second)
-            rate.baseline_runs.append(base.per_second)
-            latency.runs.append(result.p99_ms)
-            latency.baseline_runs.append(base.p99_ms)
+            loads.append(_beside(rate, latency, _run(ctx, command), base))
     _note(rate, loads, ctx.sizes.http_requests)
     return [rate, latency]
 
@@ -236,13 +240,9 @@ def _read(
     loads = []
     for _ in range(ctx.runs):
         base = _run(ctx, ping)
-        result = _run(ctx, request)
+        result = _beside(rate, latency, _run(ctx, request), base)
         sent = _run(ctx, same_bytes)
         loads.append(result)
-        rate.runs.append(result.per_second)
-        rate.baseline_runs.append(base.per_second)
-        latency.runs.append(result.p99_ms)
-        latency.baseline_runs.append(base.p99_ms)
         against_bytes.runs.append(result.per_second)
         against_bytes.baseline_runs.append(sent.per_second)
     _note(rate, loads, ctx.sizes.http_requests)
