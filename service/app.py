@@ -12,8 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from service import errors, idempotency, limits, observability, pages, repeats
-from service.api import api_router
+from service import api, errors, idempotency, limits, observability, pages, repeats
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
 
@@ -51,9 +50,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"]
         )
     limits.install(app, settings.request_limit_bytes)  # after every add_middleware: it wraps them
-    app.include_router(api_router)
-    app.include_router(pages.router)
-    app.mount("/static", pages.static_files, name="static")
+    api.include(app)
+    pages.include(app)
 
     @app.get("/health", tags=["operations"])
     def health() -> dict[str, str]:

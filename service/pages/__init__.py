@@ -1,12 +1,12 @@
 """The HTML pages for facilitators and leads: server-rendered, usable without JavaScript,
 offline (no other host), each answer with a Content-Security-Policy of its own nonce.
 
-``router`` holds every page; ``static_files`` serves the stylesheet and the small script.
+``include`` adds every page to an app; ``static_files`` serves the stylesheet and the small script.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 
 from service.pages import (
     commitments,
@@ -22,18 +22,28 @@ from service.pages import (
 )
 from service.pages.files import static_files
 
-router = APIRouter(include_in_schema=False)
-router.include_router(session.router)
-router.include_router(dashboard.router)
-router.include_router(files.router)
-# The forms first: /stakeholders/new must not be taken for a stakeholder's id.
-router.include_router(stakeholder_forms.router)
-router.include_router(stakeholders.router)
-router.include_router(meetings.router)
-router.include_router(commitments.router)
-router.include_router(network.router)
-router.include_router(report.router)
-router.include_router(io.router)
-router.include_router(dashboard.fallback)
+#: In order (the forms first: /stakeholders/new must not be taken for a stakeholder's id;
+#: the fallback last), included one by one, as the API's routers are (``service.api``).
+ROUTERS: tuple[APIRouter, ...] = (
+    session.router,
+    dashboard.router,
+    files.router,
+    stakeholder_forms.router,
+    stakeholders.router,
+    meetings.router,
+    commitments.router,
+    network.router,
+    report.router,
+    io.router,
+    dashboard.fallback,
+)
 
-__all__ = ["router", "static_files"]
+
+def include(app: FastAPI) -> None:
+    """Add every page to ``app``, none of them in the OpenAPI schema, and the static files."""
+    for router in ROUTERS:
+        app.include_router(router, include_in_schema=False)
+    app.mount("/static", static_files, name="static")
+
+
+__all__ = ["ROUTERS", "include", "static_files"]
