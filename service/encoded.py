@@ -4,10 +4,12 @@ state of the record and then served from memory.
 Building the network of a 2,000-stakeholder locality and validating it through its
 model takes a second or more and gives megabytes of JSON; a dashboard or an integration
 asks for the same answer many times between two changes of the record. So the answer is
-validated and serialized once for each (locality, query, log position), gzipped once
-(clients send ``Accept-Encoding: gzip``; the JSON of ids compresses to a sixth), and
-carries an ``ETag``, so that a client that already has it gets ``304 Not Modified``.
-Concurrent requests for an answer not yet encoded wait for one encoding, not 16.
+validated and serialized once for each (locality, query, log position), compressed once
+for each content coding a client asks for (brotli for clients that accept ``br``, as
+browsers do, else gzip: the 6.9 MB network of 2,000 stakeholders is 0.52 MB in brotli,
+1.0 MB gzipped), and carries an ``ETag``, so that a client that already has it gets
+``304 Not Modified``. Concurrent requests for an answer not yet encoded wait for one
+encoding, not 16.
 """
 
 from __future__ import annotations
@@ -20,36 +22,68 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
+import brotli
 from fastapi import Request, Response
 from pydantic import BaseModel, TypeAdapter
 
-#: Answers smaller than this are sent as they are: gzip would save little and cost a header.
-GZIP_FROM_BYTES = 1024
+#: Answers smaller than this are sent as they are: compression would save little and cost a header.
+COMPRESS_FROM_BYTES = 1024
 #: Fast enough to encode megabytes on a miss (~30 ms a MB), nearly as small as level 9.
 GZIP_LEVEL = 5
+#: Brotli: quality 5 (~18 ms a MB; 11 would take seconds) with a 16 MB window (the whole answer).
+BROTLI_QUALITY, BROTLI_WINDOW = 5, 24
 #: The memory the encoded answers of one process may hold.
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 
+Coding = Literal["br", "gzip"]
+#: In the order chosen between codings a client accepts equally.
+CODINGS: tuple[Coding, ...] = ("br", "gzip")
+_COMPRESS: dict[Coding, Callable[[bytes], bytes]] = {
+    "br": lambda body: brotli.compress(body, quality=BROTLI_QUALITY, lgwin=BROTLI_WINDOW),
+    "gzip": lambda body: gzip.compress(body, GZIP_LEVEL, mtime=0),
+}
 
-@dataclass(frozen=True)
+
 class Encoded:
-    body: bytes
-    gzipped: bytes | None
-    etag: str
+    """An answer's JSON, its ETag, and its compressed forms, each made the first time a
+    client asks for it (a browser's answer is never gzipped, a script's never brotli'd)."""
+
+    def __init__(self, body: bytes, etag: str, *, compress: bool = True) -> None:
+        self.body = body
+        self.etag = etag
+        self.compressible = compress and len(body) >= COMPRESS_FROM_BYTES
+        self._coded: dict[Coding, bytes] = {}
+        self._lock = threading.Lock()
+        #: Told the size of each compressed form made: the cache holding this counts it.
+        self.grew: Callable[[int], None] = lambda size: None
 
     @property
     def size(self) -> int:
-        return len(self.body) + len(self.gzipped or b"")
+        return len(self.body) + sum(len(coded) for coded in self._coded.values())
+
+    def has(self, coding: Coding) -> bool:
+        """Whether the ``coding`` form is made (sending it then costs no compression)."""
+        return coding in self._coded
+
+    def coded(self, coding: Coding) -> bytes:
+        """The body in ``coding``, compressed once however many ask at the same time."""
+        found = self._coded.get(coding)
+        if found is None:
+            with self._lock:
+                found = self._coded.get(coding)
+                if found is None:
+                    found = self._coded[coding] = _COMPRESS[coding](self.body)
+                    self.grew(len(found))
+        return found
 
 
 def encode(model: type[BaseModel], data: Any, *, compress: bool = True) -> Encoded:
     """The JSON FastAPI would send for ``data`` through ``model`` (validated, by alias)."""
     adapter = _adapter(model)
     body = adapter.dump_json(adapter.validate_python(data), by_alias=True)
-    gzipped = gzip.compress(body, GZIP_LEVEL, mtime=0) if compress and len(body) >= GZIP_FROM_BYTES else None
-    return Encoded(body, gzipped, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"')
+    return Encoded(body, f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"', compress=compress)
 
 
 #: Distinct (path, query) answers remembered per process; each refers to the cache, holds no bytes.
@@ -129,31 +163,63 @@ class EncodedCache:
         with self._lock:
             self._entries[key] = encoded
             self._bytes += encoded.size
-            while self._bytes > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= dropped.size
+            encoded.grew = lambda size: self._grew(key, encoded, size)
+            self._drop_oldest()
+
+    @property
+    def size(self) -> int:
+        """The bytes held: every answer's JSON and the compressed forms made of it."""
+        return self._bytes
+
+    def _grew(self, key: Hashable, encoded: Encoded, size: int) -> None:
+        with self._lock:
+            if self._entries.get(key) is encoded:  # not dropped meanwhile (its size then went)
+                self._bytes += size
+                self._drop_oldest()
+
+    def _drop_oldest(self) -> None:
+        while self._bytes > self.max_bytes and self._entries:
+            _, dropped = self._entries.popitem(last=False)
+            dropped.grew = _uncounted
+            self._bytes -= dropped.size
+
+
+def _uncounted(size: int) -> None:
+    """What an answer no longer held by the cache tells of its growth: nothing."""
 
 
 def respond(request: Request, encoded: Encoded) -> Response:
-    """The encoded answer as the client asked for it: 304 if it has it, gzipped if it accepts that."""
+    """The encoded answer as the client asked for it: 304 if it has it, compressed in the
+    coding it prefers among those it accepts, else as it is."""
     headers = {"ETag": encoded.etag, "Vary": "Accept-Encoding", "Cache-Control": "private, no-cache"}
     if encoded.etag in _etags(request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers=headers)
-    if encoded.gzipped is not None and accepts_gzip(request.headers.get("accept-encoding", "")):
-        headers["Content-Encoding"] = "gzip"
-        return Response(encoded.gzipped, media_type="application/json", headers=headers)
+    coding = preferred_coding(request.headers.get("accept-encoding", "")) if encoded.compressible else None
+    if coding:
+        headers["Content-Encoding"] = coding
+        return Response(encoded.coded(coding), media_type="application/json", headers=headers)
     return Response(encoded.body, media_type="application/json", headers=headers)
+
+
+def ready_to_send(request: Request, encoded: Encoded) -> bool:
+    """Whether ``respond`` would send what is made already, compressing nothing (which
+    takes a tenth of a second for megabytes: not on the event loop)."""
+    coding = preferred_coding(request.headers.get("accept-encoding", "")) if encoded.compressible else None
+    return not coding or encoded.has(coding)
 
 
 def _etags(header: str) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
-def accepts_gzip(header: str) -> bool:
-    """Whether an ``Accept-Encoding`` header admits gzip (``gzip;q=0`` refuses it).
+def preferred_coding(header: str) -> Coding | None:
+    """The coding of ours an ``Accept-Encoding`` header weighs highest, brotli first between
+    equals; None if it accepts neither (``gzip;q=0`` refuses gzip, ``*`` stands for both).
 
-    >>> accepts_gzip("gzip, deflate, br"), accepts_gzip("br;q=1, gzip;q=0"), accepts_gzip("*")
-    (True, False, True)
+    >>> preferred_coding("gzip, deflate, br, zstd"), preferred_coding("gzip, deflate")
+    ('br', 'gzip')
+    >>> preferred_coding("br;q=0.5, gzip"), preferred_coding("br;q=0, gzip;q=0"), preferred_coding("*")
+    ('gzip', None, 'br')
     """
     weights: dict[str, float] = {}
     for part in header.lower().split(","):
@@ -166,4 +232,6 @@ def accepts_gzip(header: str) -> bool:
             except ValueError:
                 quality = 0.0
         weights[coding.strip()] = quality
-    return weights.get("gzip", weights.get("*", 0.0)) > 0
+    weighed = [(weights.get(coding, weights.get("*", 0.0)), coding) for coding in CODINGS]
+    best = max(weighed, key=lambda pair: pair[0])  # the first of equals: brotli
+    return best[1] if best[0] > 0 else None

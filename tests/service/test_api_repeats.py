@@ -1,4 +1,4 @@
-"""Large reads encoded once per state of the record: gzipped for clients that accept it,
+"""Large reads encoded once per state of the record: compressed for clients that accept it,
 304 for clients that have them, answered again before routing, and never to anyone the
 route itself would refuse."""
 
@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import brotli
 import pytest
 
 from service import auth
@@ -51,10 +52,34 @@ def test_a_client_that_accepts_gzip_gets_the_same_json_gzipped(api: Api) -> None
     assert len(json.loads(plain_body)["nodes"]) == 12
 
 
-def test_a_client_that_refuses_gzip_gets_plain_json(api: Api) -> None:
+def test_a_browser_gets_brotli_also_when_answered_before_routing(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for index in range(12):
         _register(api, f"Group {index}")
-    refused, body = _raw(api, NETWORK, **{"Accept-Encoding": "br, gzip;q=0"})
+    plain, plain_body = _raw(api, NETWORK, **{"Accept-Encoding": "identity"})
+    weighed, body = _raw(api, NETWORK, **{"Accept-Encoding": "br;q=0.5, gzip"})
+    assert weighed.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == plain_body
+    browser = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    first, body = _raw(api, NETWORK, **browser)  # brotli made by the route, once
+    assert first.headers["content-encoding"] == "br"
+    assert first.headers["etag"] == plain.headers["etag"]
+    assert brotli.decompress(body) == plain_body
+
+    def unexpected(*_: Any, **__: Any) -> Any:
+        raise AssertionError("a repeated read must be sent as it was made")
+
+    monkeypatch.setattr(api.runtime.encoded, "get", unexpected)
+    again, body = _raw(api, NETWORK, **browser)
+    assert again.headers["content-encoding"] == "br"
+    assert brotli.decompress(body) == plain_body
+
+
+def test_a_client_that_refuses_every_coding_of_ours_gets_plain_json(api: Api) -> None:
+    for index in range(12):
+        _register(api, f"Group {index}")
+    refused, body = _raw(api, NETWORK, **{"Accept-Encoding": "br;q=0, gzip;q=0, zstd"})
     assert "content-encoding" not in refused.headers
     assert len(json.loads(body)["nodes"]) == 12
 

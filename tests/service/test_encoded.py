@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 
+import brotli
 from pydantic import BaseModel
 
 from service.encoded import Encoded, EncodedCache, encode
@@ -18,7 +20,7 @@ class Point(BaseModel):
 def test_an_answer_is_encoded_as_fastapi_would_send_it() -> None:
     encoded = encode(Point, {"x": 3, "ignored": True})
     assert encoded.body == b'{"x":3,"label":""}'
-    assert encoded.gzipped is None  # too small to be worth it
+    assert not encoded.compressible  # too small to be worth it
     assert encode(Point, {"x": 3}).etag == encoded.etag != encode(Point, {"x": 4}).etag
 
 
@@ -57,3 +59,29 @@ def test_an_answer_larger_than_the_bound_is_given_but_not_kept() -> None:
     cache = EncodedCache(max_bytes=100)
     assert cache.get("k", lambda: big) is big
     assert cache.peek("k") is None
+
+
+def test_each_coding_is_made_once_when_first_asked_for_and_counted_by_the_cache() -> None:
+    big = encode(Point, {"x": 1, "label": "civic " * 2000})
+    cache = EncodedCache()
+    assert cache.get("k", lambda: big) is big
+    assert cache.size == len(big.body)
+    assert not big.has("br") and not big.has("gzip")
+    compressed = big.coded("br")
+    assert big.coded("br") is compressed
+    assert brotli.decompress(compressed) == big.body
+    assert gzip.decompress(big.coded("gzip")) == big.body
+    assert cache.size == big.size == len(big.body) + len(compressed) + len(big.coded("gzip"))
+
+
+def test_an_answer_grown_past_the_bound_by_its_compressed_forms_makes_room() -> None:
+    first = encode(Point, {"x": 1, "label": "civic " * 2000})
+    second = encode(Point, {"x": 2, "label": "weave " * 2000})
+    cache = EncodedCache(max_bytes=len(first.body) + len(second.body) + 10)
+    cache.get("a", lambda: first)
+    cache.get("b", lambda: second)
+    second.coded("gzip")  # b is now too big to keep beside a: the older goes
+    assert cache.peek("a") is None
+    assert cache.peek("b") is second
+    first.coded("gzip")  # no longer held: counted by no one
+    assert cache.size == second.size
