@@ -124,7 +124,7 @@ def civicweave(
 @contextmanager
 def trivial(workdir: Path, *, workers: int = 1, answer: Path | None = None) -> Iterator[Server]:
     """The trivial async endpoint (``GET /ping``) under uvicorn, as civicweave is served;
-    ``answer``: a file of gzipped bytes that ``GET /bytes`` sends."""
+    ``answer``: a file of compressed bytes (``.br`` or ``.gz``) that ``GET /bytes`` sends."""
     port = free_port()
     command = [
         sys.executable,

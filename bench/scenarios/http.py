@@ -190,45 +190,62 @@ def reads(ctx: Context) -> list[Figure]:
     url = ctx.locality_store(stakeholders)
     token = servers.administrator_token(url)
     slug = ctx.plan(stakeholders).slug
-    # As HTTP clients do by default (httpx, requests, browsers): the answers are gzipped once, when encoded.
-    headers = (("Authorization", f"Bearer {token}"), ("Accept-Encoding", "gzip"))
-    paths = {"figures JSON": f"{API}/{slug}/network/figures", "network JSON": f"{API}/{slug}/network"}
+    auth = ("Authorization", f"Bearer {token}")
+    network = f"{API}/{slug}/network"
+    reads = {  # what, path, the Accept-Encoding sent
+        "figures JSON": (f"{network}/figures", BROWSER),
+        "network JSON": (network, BROWSER),
+        "network JSON, a client without brotli": (network, WITHOUT_BROTLI),
+    }
     figures: list[Figure] = []
     with ExitStack() as stack:
         trivial = stack.enter_context(servers.trivial(ctx.workdir))
+        ready = reads["figures JSON"][0]
         server = stack.enter_context(
-            servers.civicweave(url, ctx.workdir, ready_path=paths["figures JSON"], headers=dict(headers))
+            servers.civicweave(url, ctx.workdir, ready_path=ready, headers=dict([auth]))
         )
         ping = load.Request(f"{trivial.base_url}/ping")
-        for what, path in paths.items():
-            request = load.Request(f"{server.base_url}{path}", headers=headers)
+        for what, (path, accepted) in reads.items():
+            request = load.Request(f"{server.base_url}{path}", headers=(auth, ("Accept-Encoding", accepted)))
             # The steady state is measured: the first read's encoding (once per state) is not.
-            answer = _answer_bytes(ctx, request, what)
+            answer, coding = _answer_bytes(ctx, request, what)
             with servers.trivial(ctx.workdir, answer=answer) as sender:
-                figures += _read(
-                    ctx, f"{name}: {what}", request, ping, load.Request(f"{sender.base_url}/bytes")
-                )
+                same_bytes = load.Request(f"{sender.base_url}/bytes")
+                figures += _read(ctx, f"{name}: {what}", request, ping, same_bytes, accepted)
             figures[-1].note = (
                 f"the trivial endpoint sending this answer's {answer.stat().st_size / 1e6:.2f} MB "
-                "(gzipped) as it is: the most a server does with an answer this size on this machine"
+                f"({coding}) as it is: the most a server does with an answer this size on this machine"
             )
     return figures
 
 
-def _answer_bytes(ctx: Context, request: load.Request, what: str) -> Path:
-    """Our answer to ``request``, as sent (gzipped), kept in a file."""
+#: What Chromium sends; civicweave answers brotli.
+BROWSER = "gzip, deflate, br, zstd"
+#: What httpx and requests send without the brotli package; civicweave answers gzip.
+WITHOUT_BROTLI = "gzip, deflate"
+_SUFFIXES = {"br": ".br", "gzip": ".gz"}
+
+
+def _answer_bytes(ctx: Context, request: load.Request, what: str) -> tuple[Path, str]:
+    """Our answer to ``request`` as sent (compressed), kept in a file; its content coding."""
     with httpx.stream("GET", request.url, headers=dict(request.headers), timeout=600) as answer:
         answer.raise_for_status()
-        if answer.headers.get("content-encoding") != "gzip":
-            raise RuntimeError(f"the {what} answer was not gzipped; the bytes baseline sends it gzipped")
+        coding = answer.headers.get("content-encoding", "")
+        if coding not in _SUFFIXES:
+            raise RuntimeError(f"the {what} answer was sent as {coding or 'identity'}, not compressed")
         sent = b"".join(answer.iter_raw())
-    path = ctx.workdir / f"answer-{what.replace(' ', '-')}.gz"
+    path = ctx.workdir / f"answer-{what.replace(' ', '-').replace(',', '')}{_SUFFIXES[coding]}"
     path.write_bytes(sent)
-    return path
+    return path, coding
 
 
 def _read(
-    ctx: Context, name: str, request: load.Request, ping: load.Request, same_bytes: load.Request
+    ctx: Context,
+    name: str,
+    request: load.Request,
+    ping: load.Request,
+    same_bytes: load.Request,
+    accepted: str,
 ) -> list[Figure]:
     """Requests/s and p99 against the ping; requests/s against the same bytes sent trivially."""
     rate, latency = _figures(name, "trivial async endpoint", Target("ratio>=", 0.5), Target("value<=", 30))
@@ -246,5 +263,5 @@ def _read(
         against_bytes.runs.append(result.per_second)
         against_bytes.baseline_runs.append(sent.per_second)
     _note(rate, loads, ctx.sizes.http_requests)
-    rate.note += "; Accept-Encoding: gzip"
+    rate.note += f"; Accept-Encoding: {accepted}"
     return [rate, latency, against_bytes]
