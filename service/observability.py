@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from fastapi import FastAPI, Response
+from fastapi.routing import iter_route_contexts
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -107,9 +108,12 @@ class Metrics:
         return bytes(generate_latest(self.registry))
 
 
-def _route(scope: Scope) -> str:
-    """The route's template (``/api/v1/localities/{slug}``), never the raw path: bounded labels."""
-    return str(getattr(scope.get("route"), "path", "unmatched"))
+def _templates(app: Any) -> dict[int, str]:
+    """Each route's whole template by the route's id: a route included under a prefix
+    knows only its own part (``/localities/{slug}``), the app the whole."""
+    return {
+        id(context.original_route): str(context.path) for context in iter_route_contexts(app.router.routes)
+    }
 
 
 _PROCESS = os.urandom(8).hex()
@@ -138,6 +142,16 @@ class Observe:
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
+        self._templates: dict[int, str] | None = None  # made at the first request: the routes are all in
+
+    def _route(self, scope: Scope) -> str:
+        """The route's template (``/api/v1/localities/{slug}``), never the raw path: bounded labels."""
+        route = scope.get("route")
+        if route is None:
+            return "unmatched"
+        if self._templates is None:
+            self._templates = _templates(scope["app"])
+        return self._templates.get(id(route)) or str(getattr(route, "path", "unmatched"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -160,7 +174,7 @@ class Observe:
             self._observed(scope, request_id, status, time.perf_counter() - started)
 
     def _observed(self, scope: Scope, request_id: str, status: int, seconds: float) -> None:
-        route, method, path = _route(scope), scope["method"], scope["path"]
+        route, method, path = self._route(scope), scope["method"], scope["path"]
         self.metrics.observe(method, route, status, seconds)
         if log.isEnabledFor(logging.INFO):
             fields = {
