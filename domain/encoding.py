@@ -10,7 +10,8 @@ transcodings' tags) with the encoder's own string escaping, and gives anything e
 (floats, subclasses such as enums, dicts with other keys) to the library's encoder, so
 the bytes are the library's (``tests/domain/test_bulk_encoding.py``). A key's text is
 escaped once per transcoder, and the tags of UUIDs, dates and datetimes, whose text needs
-no escaping, are written in one step; a UUID's text is kept by its number. ``BulkMapper``
+no escaping, are written in one step; a UUID's text is kept by its number, a date's by
+its value, and a time in UTC's up to its second. ``BulkMapper``
 writes an event's state from its attributes as they are, with its keys' text worked out
 once per event class, where the library's ``Mapper`` copies them into a dict first; and
 gives a bulk import its events as plain rows (``to_row``), not ``StoredEvent`` objects.
@@ -21,7 +22,7 @@ the keys' text per class and the rows, 13 for the library's).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -46,13 +47,6 @@ Writer = Callable[[Any], str]
 # bytes: a tuple of them leaves the collector's sight (a UUID would keep it there), so a
 # batch's rows do not fill its oldest generation and set off full collections.
 Row = tuple[str, int, str, bytes]
-
-# Transcodings whose text is only ASCII letters, digits and "+-.:" (JSON needs no escape),
-# with the method that gives it.
-_PLAIN_TEXT: dict[type[Transcoding], Callable[[Any], str]] = {
-    DatetimeAsISO: datetime.isoformat,
-    DateAsISO: date.isoformat,
-}
 
 
 class BulkTranscoder(JSONTranscoder):
@@ -121,16 +115,13 @@ class BulkTranscoder(JSONTranscoder):
 
     def _tagged(self, transcoding: Transcoding) -> Writer:
         head = '{"_type_":' + encode_basestring(transcoding.name) + ',"_data_":'
-        text = _PLAIN_TEXT.get(type(transcoding))
+        # The text of these needs no escaping: ASCII letters, digits and "+-.:".
         if type(transcoding) is UUIDAsHex:
             return _remembered(head + '"')
-        if text is not None:
-            start = head + '"'
-
-            def plain(value: Any) -> str:
-                return start + text(value) + '"}'
-
-            return plain
+        if type(transcoding) is DateAsISO:
+            return _day(head + '"')
+        if type(transcoding) is DatetimeAsISO:
+            return _time(head + '"')
         encode = transcoding.encode
 
         def tagged(value: Any) -> str:
@@ -138,6 +129,39 @@ class BulkTranscoder(JSONTranscoder):
             return head + (encode_basestring(data) if type(data) is str else self._write(data)) + "}"
 
         return tagged
+
+
+def _day(start: str) -> Writer:
+    """A date's tagged text, kept by its value for the transcoder's life: an import
+    writes the same few days again and again (0.2 against 0.55 µs for ``isoformat``)."""
+    days: dict[date, str] = {}
+
+    def text(value: date) -> str:
+        found = days.get(value)
+        if found is None:
+            found = days[value] = start + value.isoformat() + '"}'
+        return found
+
+    return text
+
+
+def _time(start: str) -> Writer:
+    """A datetime's tagged text; for one in UTC, as events are stamped, its text up to
+    the second kept (an import stamps many events a second) and the microseconds and
+    offset added to it: 0.8 against 2.2 µs for ``isoformat``."""
+    seconds: dict[tuple[int, ...], str] = {}
+
+    def text(value: datetime) -> str:
+        if value.tzinfo is not UTC:
+            return start + value.isoformat() + '"}'
+        key = (value.second, value.minute, value.hour, value.day, value.month, value.year)
+        second = seconds.get(key)
+        if second is None:
+            second = seconds[key] = start + value.replace(microsecond=0, tzinfo=None).isoformat()
+        microsecond = value.microsecond
+        return f'{second}.{microsecond:06d}+00:00"}}' if microsecond else second + '+00:00"}'
+
+    return text
 
 
 def _remembered(start: str) -> Writer:

@@ -44,6 +44,8 @@ VALUES: list[Any] = [
     ID,
     date(2024, 2, 29),
     datetime(2024, 2, 29, 13, 5, 1, 123456, tzinfo=UTC),
+    datetime(2024, 2, 29, 13, 5, 1, 7, tzinfo=UTC),
+    datetime(2024, 2, 29, 13, 5, 1, tzinfo=UTC),
     datetime(2024, 2, 29, 13, 5, tzinfo=timezone(timedelta(hours=-3))),
     (ID, ID),
     [1, "two", None, [date(2024, 1, 1)]],
