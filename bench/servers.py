@@ -122,9 +122,11 @@ def civicweave(
 
 
 @contextmanager
-def trivial(workdir: Path, *, workers: int = 1, answer: Path | None = None) -> Iterator[Server]:
+def trivial(
+    workdir: Path, *, workers: int = 1, answer: Path | None = None, coding: str = "gzip"
+) -> Iterator[Server]:
     """The trivial async endpoint (``GET /ping``) under uvicorn, as civicweave is served;
-    ``answer``: a file of compressed bytes (``.br`` or ``.gz``) that ``GET /bytes`` sends."""
+    ``answer``: a file of bytes compressed in ``coding`` that ``GET /bytes`` sends."""
     port = free_port()
     command = [
         sys.executable,
@@ -142,7 +144,7 @@ def trivial(workdir: Path, *, workers: int = 1, answer: Path | None = None) -> I
     ]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     if answer is not None:
-        env["BENCH_ANSWER"] = str(answer)
+        env["BENCH_ANSWER"], env["BENCH_ANSWER_CODING"] = str(answer), coding
     with _process(command, env, workdir, f"trivial-{port}") as (process, log, started):
         server = Server(process, f"http://{HOST}:{port}", log, started)
         _wait(server, "/ping", 60)

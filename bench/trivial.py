@@ -2,9 +2,9 @@
 uvicorn with the settings ``civicweave serve`` uses.
 
 ``GET /ping`` is nothing but the framework and the server. ``GET /bytes`` sends the file
-named by ``BENCH_ANSWER`` (an answer of ours as it was sent, its content coding the
-file's suffix: ``.br`` or ``.gz``) as it is: what sending an answer of that size costs,
-whatever made it."""
+named by ``BENCH_ANSWER`` (an answer of ours as it was sent, in the content coding
+``BENCH_ANSWER_CODING``) as it is: what sending an answer of that size costs, whatever
+made it."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from pathlib import Path
 from fastapi import FastAPI, Response
 
 app = FastAPI()
-_FILE = Path(os.environ["BENCH_ANSWER"]) if os.environ.get("BENCH_ANSWER") else None
-_ANSWER = _FILE.read_bytes() if _FILE else b""
-_CODING = {".br": "br", ".gz": "gzip"}.get(_FILE.suffix, "gzip") if _FILE else "gzip"
+_ANSWER = Path(os.environ["BENCH_ANSWER"]).read_bytes() if os.environ.get("BENCH_ANSWER") else b""
+_CODING = os.environ.get("BENCH_ANSWER_CODING", "gzip")
 
 
 @app.get("/ping")

@@ -173,39 +173,41 @@ class EncodedCache:
 
     def _grew(self, key: Hashable, encoded: Encoded, size: int) -> None:
         with self._lock:
-            if self._entries.get(key) is encoded:  # not dropped meanwhile (its size then went)
+            if self._entries.get(key) is encoded:  # not dropped meanwhile (its size went with it)
                 self._bytes += size
                 self._drop_oldest()
 
     def _drop_oldest(self) -> None:
         while self._bytes > self.max_bytes and self._entries:
             _, dropped = self._entries.popitem(last=False)
-            dropped.grew = _uncounted
             self._bytes -= dropped.size
-
-
-def _uncounted(size: int) -> None:
-    """What an answer no longer held by the cache tells of its growth: nothing."""
 
 
 def respond(request: Request, encoded: Encoded) -> Response:
     """The encoded answer as the client asked for it: 304 if it has it, compressed in the
     coding it prefers among those it accepts, else as it is."""
+    answer = _respond(request, encoded, compress=True)
+    assert answer is not None  # compressing allowed: there is always an answer
+    return answer
+
+
+def respond_if_made(request: Request, encoded: Encoded) -> Response | None:
+    """``respond``'s answer if it needs no compressing (a tenth of a second for megabytes:
+    not on the event loop), else None."""
+    return _respond(request, encoded, compress=False)
+
+
+def _respond(request: Request, encoded: Encoded, *, compress: bool) -> Response | None:
     headers = {"ETag": encoded.etag, "Vary": "Accept-Encoding", "Cache-Control": "private, no-cache"}
     if encoded.etag in _etags(request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers=headers)
     coding = preferred_coding(request.headers.get("accept-encoding", "")) if encoded.compressible else None
-    if coding:
-        headers["Content-Encoding"] = coding
-        return Response(encoded.coded(coding), media_type="application/json", headers=headers)
-    return Response(encoded.body, media_type="application/json", headers=headers)
-
-
-def ready_to_send(request: Request, encoded: Encoded) -> bool:
-    """Whether ``respond`` would send what is made already, compressing nothing (which
-    takes a tenth of a second for megabytes: not on the event loop)."""
-    coding = preferred_coding(request.headers.get("accept-encoding", "")) if encoded.compressible else None
-    return not coding or encoded.has(coding)
+    if coding is None:
+        return Response(encoded.body, media_type="application/json", headers=headers)
+    if not compress and not encoded.has(coding):
+        return None
+    headers["Content-Encoding"] = coding
+    return Response(encoded.coded(coding), media_type="application/json", headers=headers)
 
 
 def _etags(header: str) -> set[str]:

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from projections.store import SqliteDatabase
 from service.auth import bearer_token
-from service.encoded import ready_to_send, respond
+from service.encoded import respond_if_made
 from service.runtime import Runtime
 
 
@@ -71,8 +71,7 @@ class AnswerRepeats:
             position = await run_in_threadpool(runtime.views.position)
         if position != remembered.view_position:
             return None
-        request = Request(scope)
-        if not ready_to_send(request, encoded):
-            return None  # the first client to ask for another coding: compressed by the route's thread
-        scope["route"] = remembered.route
-        return respond(request, encoded)
+        answer = respond_if_made(Request(scope), encoded)
+        if answer is not None:  # else the first client to ask for another coding: the route compresses
+            scope["route"] = remembered.route
+        return answer

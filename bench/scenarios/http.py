@@ -192,7 +192,7 @@ def reads(ctx: Context) -> list[Figure]:
     slug = ctx.plan(stakeholders).slug
     auth = ("Authorization", f"Bearer {token}")
     network = f"{API}/{slug}/network"
-    reads = {  # what, path, the Accept-Encoding sent
+    paths = {  # what, path, the Accept-Encoding sent
         "figures JSON": (f"{network}/figures", BROWSER),
         "network JSON": (network, BROWSER),
         "network JSON, a client without brotli": (network, WITHOUT_BROTLI),
@@ -200,16 +200,16 @@ def reads(ctx: Context) -> list[Figure]:
     figures: list[Figure] = []
     with ExitStack() as stack:
         trivial = stack.enter_context(servers.trivial(ctx.workdir))
-        ready = reads["figures JSON"][0]
+        ready = paths["figures JSON"][0]
         server = stack.enter_context(
             servers.civicweave(url, ctx.workdir, ready_path=ready, headers=dict([auth]))
         )
         ping = load.Request(f"{trivial.base_url}/ping")
-        for what, (path, accepted) in reads.items():
+        for what, (path, accepted) in paths.items():
             request = load.Request(f"{server.base_url}{path}", headers=(auth, ("Accept-Encoding", accepted)))
             # The steady state is measured: the first read's encoding (once per state) is not.
             answer, coding = _answer_bytes(ctx, request, what)
-            with servers.trivial(ctx.workdir, answer=answer) as sender:
+            with servers.trivial(ctx.workdir, answer=answer, coding=coding) as sender:
                 same_bytes = load.Request(f"{sender.base_url}/bytes")
                 figures += _read(ctx, f"{name}: {what}", request, ping, same_bytes, accepted)
             figures[-1].note = (
@@ -223,7 +223,6 @@ def reads(ctx: Context) -> list[Figure]:
 BROWSER = "gzip, deflate, br, zstd"
 #: What httpx and requests send without the brotli package; civicweave answers gzip.
 WITHOUT_BROTLI = "gzip, deflate"
-_SUFFIXES = {"br": ".br", "gzip": ".gz"}
 
 
 def _answer_bytes(ctx: Context, request: load.Request, what: str) -> tuple[Path, str]:
@@ -231,10 +230,10 @@ def _answer_bytes(ctx: Context, request: load.Request, what: str) -> tuple[Path,
     with httpx.stream("GET", request.url, headers=dict(request.headers), timeout=600) as answer:
         answer.raise_for_status()
         coding = answer.headers.get("content-encoding", "")
-        if coding not in _SUFFIXES:
+        if coding not in ("br", "gzip"):
             raise RuntimeError(f"the {what} answer was sent as {coding or 'identity'}, not compressed")
         sent = b"".join(answer.iter_raw())
-    path = ctx.workdir / f"answer-{what.replace(' ', '-').replace(',', '')}{_SUFFIXES[coding]}"
+    path = ctx.workdir / f"answer-{what.replace(' ', '-').replace(',', '')}"
     path.write_bytes(sent)
     return path, coding
 
