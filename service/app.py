@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from service import api, errors, idempotency, limits, observability, pages, repeats
+from service import api, errors, idempotency, limits, observability, pages, repeats, routing
 from service.runtime import Runtime
 from service.settings import Settings, get_settings
 
@@ -73,4 +73,5 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             "lag": latest - position,
         }
 
+    routing.install_index(app)
     return app

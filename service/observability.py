@@ -16,7 +16,6 @@ import time
 from typing import Any
 
 from fastapi import FastAPI, Response
-from fastapi.routing import iter_route_contexts
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -108,14 +107,6 @@ class Metrics:
         return bytes(generate_latest(self.registry))
 
 
-def _templates(app: Any) -> dict[int, str]:
-    """Each route's whole template by the route's id: a route included under a prefix
-    knows only its own part (``/localities/{slug}``), the app the whole."""
-    return {
-        id(context.original_route): str(context.path) for context in iter_route_contexts(app.router.routes)
-    }
-
-
 _PROCESS = os.urandom(8).hex()
 _COUNTER = itertools.count()
 
@@ -142,16 +133,13 @@ class Observe:
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
-        self._templates: dict[int, str] | None = None  # made at the first request: the routes are all in
 
     def _route(self, scope: Scope) -> str:
         """The route's template (``/api/v1/localities/{slug}``), never the raw path: bounded labels."""
         route = scope.get("route")
         if route is None:
             return "unmatched"
-        if self._templates is None:
-            self._templates = _templates(scope["app"])
-        return self._templates.get(id(route)) or str(getattr(route, "path", "unmatched"))
+        return str(getattr(route, "path", "unmatched"))  # the app's routes are flat (service.routing)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

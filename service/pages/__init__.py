@@ -21,9 +21,10 @@ from service.pages import (
     stakeholders,
 )
 from service.pages.files import static_files
+from service.routing import include_flat
 
 #: In order (the forms first: /stakeholders/new must not be taken for a stakeholder's id;
-#: the fallback last), included one by one, as the API's routers are (``service.api``).
+#: the fallback last), their routes added to the app itself, as the API's are (``service.api``).
 ROUTERS: tuple[APIRouter, ...] = (
     session.router,
     dashboard.router,
@@ -41,8 +42,7 @@ ROUTERS: tuple[APIRouter, ...] = (
 
 def include(app: FastAPI) -> None:
     """Add every page to ``app``, none of them in the OpenAPI schema, and the static files."""
-    for router in ROUTERS:
-        app.include_router(router, include_in_schema=False)
+    include_flat(app, ROUTERS, include_in_schema=False)
     app.mount("/static", static_files, name="static")
 
 

@@ -4,7 +4,6 @@ version as ETag."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -20,17 +19,12 @@ __all__ = ["people"]  # the fixture, used below
 API = "/api/v1"
 
 
-def _routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif hasattr(route, "original_router"):  # an included router
-            yield from _routes(route.original_router.routes)
-
-
 def declared(api: Api, method: str, template: str) -> APIRoute:
+    """The app's route of ``method`` and ``template`` (under ``API``)."""
     app: Any = api.client.app
-    (route,) = [r for r in _routes(app.routes) if r.path == template and method in r.methods]
+    (route,) = [
+        r for r in app.routes if isinstance(r, APIRoute) and r.path == API + template and method in r.methods
+    ]
     return route
 
 
