@@ -2,7 +2,10 @@
 
 The ones that only look something up in memory are ``async``: FastAPI runs a plain
 ``def`` dependency in a worker thread, and a hop to a thread and back for each of them
-cost more than the rest of a cached read.
+cost more than the rest of a cached read. The dependencies of dependencies take the
+runtime from the request rather than from ``RuntimeDep``: FastAPI solves a dependency's
+own dependencies each time it meets it, cached or not, so the runtime asked for at each
+level was solved four times for a write (a tenth of its routing and dependencies).
 """
 
 from __future__ import annotations
@@ -30,27 +33,27 @@ async def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-async def get_app(runtime: RuntimeDep) -> CivicWeave:
-    return runtime.app
+async def get_app(request: Request) -> CivicWeave:
+    return (await get_runtime(request)).app
 
 
-async def get_reader(runtime: RuntimeDep) -> Reader:
-    return runtime.reader
+async def get_reader(request: Request) -> Reader:
+    return (await get_runtime(request)).reader
 
 
 AppDep = Annotated[CivicWeave, Depends(get_app)]
 ReaderDep = Annotated[Reader, Depends(get_reader)]
 
 
-async def authenticate(
-    runtime: RuntimeDep, authorization: Annotated[str | None, Header()] = None
-) -> Principal:
+async def authenticate(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+    runtime = await get_runtime(request)
     token = bearer_token(authorization)
     if token is None:
         raise AuthError("no bearer token")
     principal = runtime.tokens.recently_checked(token)
     if principal is None:
         principal = await run_in_threadpool(runtime.tokens.authenticate, token)
+    request.state.principal = principal  # for ``actor``
     return principal
 
 
@@ -71,16 +74,18 @@ async def _exists(runtime: Runtime, slug: str, lookup: Callable[[str], object]) 
         runtime.known_localities.add(slug)
 
 
-async def readable_locality(slug: str, principal: PrincipalDep, runtime: RuntimeDep) -> str:
+async def readable_locality(slug: str, principal: PrincipalDep, request: Request) -> str:
     """The slug of a locality this token may read."""
+    runtime = await get_runtime(request)
     _visible(slug, principal)
     principal.require_read(slug)
     await _exists(runtime, slug, runtime.views.locality_id)
     return slug
 
 
-async def writable_locality(slug: str, principal: PrincipalDep, runtime: RuntimeDep) -> str:
+async def writable_locality(slug: str, principal: PrincipalDep, request: Request) -> str:
     """The slug of a locality this token may change."""
+    runtime = await get_runtime(request)
     _visible(slug, principal)
     principal.require_write(slug)
     await _exists(runtime, slug, runtime.app.locality)
@@ -91,8 +96,15 @@ ReadSlug = Annotated[str, Depends(readable_locality)]
 WriteSlug = Annotated[str, Depends(writable_locality)]
 
 
-async def actor(principal: PrincipalDep) -> str:
-    """Who is recorded on the events this request causes: the token's name."""
+async def actor(request: Request) -> str:
+    """Who is recorded on the events this request causes: the token's name.
+
+    The principal is the one ``authenticate`` found for this request (a route that
+    changes a locality has it checked first); asking for ``PrincipalDep`` here would
+    have FastAPI solve ``authenticate``'s own dependencies again."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:
+        principal = await authenticate(request, request.headers.get("authorization"))
     return principal.name
 
 
