@@ -13,15 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Security
 from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.application import CivicWeave
 from domain.errors import InvalidInputError
 from domain.locality import valid_slug
 from projections.reader import Reader
 from projections.views import UnknownLocalityError
-from service.auth import AuthError, Principal, bearer_token
+from service.auth import AuthError, Principal
 from service.runtime import Runtime
 
 
@@ -45,9 +46,18 @@ AppDep = Annotated[CivicWeave, Depends(get_app)]
 ReaderDep = Annotated[Reader, Depends(get_reader)]
 
 
-async def authenticate(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+#: How a request names its token, for the OpenAPI document (``/docs`` asks for it once);
+#: a missing or malformed header is answered by ``authenticate``, as every other error is.
+BEARER = HTTPBearer(
+    scheme_name="bearer", description="A token made by `civicweave token create`", auto_error=False
+)
+
+
+async def authenticate(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
+) -> Principal:
     runtime = await get_runtime(request)
-    token = bearer_token(authorization)
+    token = credentials.credentials.strip() or None if credentials else None
     if token is None:
         raise AuthError("no bearer token")
     principal = runtime.tokens.recently_checked(token)
@@ -104,7 +114,7 @@ async def actor(request: Request) -> str:
     have FastAPI solve ``authenticate``'s own dependencies again."""
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
-        principal = await authenticate(request, request.headers.get("authorization"))
+        principal = await authenticate(request, await BEARER(request))
     return principal.name
 
 

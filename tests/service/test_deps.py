@@ -28,3 +28,16 @@ def test_the_actor_is_the_token_s_name_with_or_without_a_check_first(api: Api) -
         "role": "facilitator",
     }
     assert api.client.get("/test/actor-alone").status_code == 401
+
+
+def test_the_openapi_document_asks_for_a_bearer_token_where_one_is_needed(api: Api) -> None:
+    document = api.client.get("/openapi.json").json()
+    assert document["components"]["securitySchemes"]["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A token made by `civicweave token create`",
+    }
+    make = document["paths"]["/api/v1/localities/{slug}/commitments"]["post"]
+    assert make["security"] == [{"bearer": []}]
+    assert "authorization" not in {parameter["name"].lower() for parameter in make["parameters"]}
+    assert "security" not in document["paths"]["/health"]["get"]
