@@ -112,6 +112,26 @@ class _Node:
             self.parameter.find(segments, start + 1, found)
 
 
+@dataclass(frozen=True)
+class _Index:
+    """The tree of a list of routes, and the routes it cannot place (mounts, hosts),
+    which every request is matched against."""
+
+    routes: tuple[BaseRoute, ...]
+    tree: _Node
+    anywhere: tuple[int, ...]
+
+    @classmethod
+    def of(cls, routes: tuple[BaseRoute, ...]) -> _Index:
+        tree, anywhere = _Node(), []
+        for number, route in enumerate(routes):
+            if type(route) is Route or isinstance(route, APIRoute):
+                tree.add(route.path.split("/")[1:], number)
+            else:
+                anywhere.append(number)
+        return cls(routes, tree, tuple(anywhere))
+
+
 class RouteIndex:
     """The dispatch of an app's router, narrowed first by the request's path.
 
@@ -119,37 +139,25 @@ class RouteIndex:
     dispatch at the bottom): a request is matched only against the routes its path can
     fit, in the router's order, so it meets the route the router would have chosen; when
     none of them matches fully, the router's own dispatch takes the request as before.
-    The tree is rebuilt when the router's routes change."""
+    The tree is rebuilt when the router's routes change in number or in their last one
+    (routes are added, by ``add_api_route``, ``include_router`` or ``mount``, at the end)."""
 
     def __init__(self, router: APIRouter, dispatch: ASGIApp) -> None:
         self.router = router
         self.dispatch = dispatch
-        self._routes: list[BaseRoute] = []
-        self._tree = _Node()
-        self._anywhere: list[int] = []  # routes the tree cannot place (mounts, hosts): always tried
-
-    def _build(self) -> None:
-        routes = list(self.router.routes)
-        tree, anywhere = _Node(), []
-        for number, route in enumerate(routes):
-            if type(route) is Route or isinstance(route, APIRoute):
-                tree.add(route.path.split("/")[1:], number)
-            else:
-                anywhere.append(number)
-        self._routes, self._tree, self._anywhere = routes, tree, anywhere
+        self._index = _Index.of(())
 
     def candidates(self, path: str) -> list[BaseRoute]:
         """The routes ``path`` can fit, in the router's order."""
-        if len(self.router.routes) != len(self._routes) or any(
-            a is not b for a, b in zip(self.router.routes[-1:], self._routes[-1:], strict=True)
-        ):
-            self._build()
-        found = list(self._anywhere)
+        index, routes = self._index, self.router.routes
+        if len(routes) != len(index.routes) or (routes and routes[-1] is not index.routes[-1]):
+            index = self._index = _Index.of(tuple(routes))  # one assignment: a reader sees all of it or none
+        found = list(index.anywhere)
         if path.startswith("/"):
-            self._tree.find(path.split("/")[1:], 0, found)
+            index.tree.find(path.split("/")[1:], 0, found)
         else:
-            found.extend(range(len(self._routes)))
-        return [self._routes[number] for number in sorted(set(found))]
+            found = list(range(len(index.routes)))
+        return [index.routes[number] for number in sorted(found)]  # each route is in one place only
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope.get("fastapi.telemetry") is None:

@@ -26,20 +26,24 @@ from service.auth import AuthError, Principal
 from service.runtime import Runtime
 
 
-async def get_runtime(request: Request) -> Runtime:
+def _runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
+
+
+async def get_runtime(request: Request) -> Runtime:
+    return _runtime(request)
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 async def get_app(request: Request) -> CivicWeave:
-    return (await get_runtime(request)).app
+    return _runtime(request).app
 
 
 async def get_reader(request: Request) -> Reader:
-    return (await get_runtime(request)).reader
+    return _runtime(request).reader
 
 
 AppDep = Annotated[CivicWeave, Depends(get_app)]
@@ -56,7 +60,7 @@ BEARER = HTTPBearer(
 async def authenticate(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
 ) -> Principal:
-    runtime = await get_runtime(request)
+    runtime = _runtime(request)
     token = credentials.credentials.strip() or None if credentials else None
     if token is None:
         raise AuthError("no bearer token")
@@ -86,7 +90,7 @@ async def _exists(runtime: Runtime, slug: str, lookup: Callable[[str], object]) 
 
 async def readable_locality(slug: str, principal: PrincipalDep, request: Request) -> str:
     """The slug of a locality this token may read."""
-    runtime = await get_runtime(request)
+    runtime = _runtime(request)
     _visible(slug, principal)
     principal.require_read(slug)
     await _exists(runtime, slug, runtime.views.locality_id)
@@ -95,7 +99,7 @@ async def readable_locality(slug: str, principal: PrincipalDep, request: Request
 
 async def writable_locality(slug: str, principal: PrincipalDep, request: Request) -> str:
     """The slug of a locality this token may change."""
-    runtime = await get_runtime(request)
+    runtime = _runtime(request)
     _visible(slug, principal)
     principal.require_write(slug)
     await _exists(runtime, slug, runtime.app.locality)
