@@ -123,10 +123,17 @@ def civicweave(
 
 @contextmanager
 def trivial(
-    workdir: Path, *, workers: int = 1, answer: Path | None = None, coding: str = "gzip"
+    workdir: Path,
+    *,
+    workers: int = 1,
+    answer: Path | None = None,
+    coding: str = "gzip",
+    write_to: str | None = None,
 ) -> Iterator[Server]:
     """The trivial async endpoint (``GET /ping``) under uvicorn, as civicweave is served;
-    ``answer``: a file of bytes compressed in ``coding`` that ``GET /bytes`` sends."""
+    ``answer``: a file of bytes compressed in ``coding`` that ``GET /bytes`` sends;
+    ``write_to``: where ``POST /write`` writes (a PostgreSQL URL; by default a new SQLite
+    file in ``workdir``)."""
     port = free_port()
     command = [
         sys.executable,
@@ -142,13 +149,22 @@ def trivial(
         "--workers",
         str(workers),
     ]
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    written = workdir / f"trivial-{port}-write.db"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "BENCH_WRITE_DB": write_to or str(written),
+    }
     if answer is not None:
         env["BENCH_ANSWER"], env["BENCH_ANSWER_CODING"] = str(answer), coding
-    with _process(command, env, workdir, f"trivial-{port}") as (process, log, started):
-        server = Server(process, f"http://{HOST}:{port}", log, started)
-        _wait(server, "/ping", 60)
-        yield server
+    try:
+        with _process(command, env, workdir, f"trivial-{port}") as (process, log, started):
+            server = Server(process, f"http://{HOST}:{port}", log, started)
+            _wait(server, "/ping", 60)
+            yield server
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{written}{suffix}").unlink(missing_ok=True)
 
 
 def rss_bytes(pid: int) -> int:

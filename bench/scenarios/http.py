@@ -64,6 +64,30 @@ def _commitment(ctx: Context, stakeholders: int, base_url: str, token: str) -> l
     )
 
 
+def _bare_write(base_url: str, command: load.Request) -> load.Request:
+    """The trivial server's ``POST /write`` with the command's body."""
+    return load.Request(
+        f"{base_url}/write", method="POST", body=command.body, headers=(("Content-Type", "application/json"),)
+    )
+
+
+def _against_bare(name: str, where: str) -> Figure:
+    return Figure(
+        f"{name}: requests/s against a bare write",
+        "req/s",
+        baseline_name=f"bare write endpoint: validated body, one {where} insert a transaction",
+    )
+
+
+def _bare_note(figure: Figure, bare: list[load.Load]) -> None:
+    p99 = sorted(result.p99_ms for result in bare)[len(bare) // 2]
+    errors = sum(result.errors for result in bare)
+    figure.note = (
+        f"the least a durable write over HTTP does here (bench/trivial.py; p99 {p99:.1f} ms, "
+        f"errors {errors}): no authentication, log, version check or views"
+    )
+
+
 def _run(ctx: Context, request: load.Request) -> load.Load:
     return load.run(
         request, tool=ctx.load, seconds=ctx.sizes.http_seconds, max_requests=ctx.sizes.http_requests
@@ -106,17 +130,23 @@ def command_sqlite(ctx: Context) -> list[Figure]:
     url = _copy_store(ctx, ctx.locality_store(ctx.sizes.command_stakeholders))
     token = servers.administrator_token(url)
     rate, latency = _figures(name, "trivial async endpoint", Target("ratio>=", 0.25), Target("value<=", 50))
-    loads = []
+    against_bare = _against_bare(name, "SQLite")
+    loads, bare = [], []
     with ExitStack() as stack:
         trivial = stack.enter_context(servers.trivial(ctx.workdir))
         server = stack.enter_context(servers.civicweave(url, ctx.workdir))
         command = _commitment(ctx, ctx.sizes.command_stakeholders, server.base_url, token)
         ping = load.Request(f"{trivial.base_url}/ping")
+        write = _bare_write(trivial.base_url, command)
         for _ in range(ctx.runs):
             base = _run(ctx, ping)
             loads.append(_beside(rate, latency, _run(ctx, command), base))
+            bare.append(_run(ctx, write))
+            against_bare.runs.append(loads[-1].per_second)
+            against_bare.baseline_runs.append(bare[-1].per_second)
     _note(rate, loads, ctx.sizes.http_requests)
-    return [rate, latency]
+    _bare_note(against_bare, bare)
+    return [rate, latency, against_bare]
 
 
 def _insert_transactions(url: str, seconds: float, max_transactions: int, clients: int = 16) -> float:
@@ -152,13 +182,19 @@ def command_postgres(ctx: Context) -> list[Figure]:
         return [skipped(name, reason)]
     rate, latency = _figures(name, "single-row psycopg insert txn/s", Target("ratio>=", 0.5), None)
     latency.baseline_name = ""
-    loads = []
+    against_bare = _against_bare(name, "PostgreSQL")
+    against_bare.baseline_name += ", 2 processes"
+    loads, bare = [], []
     with postgres_database() as url:
         with application(url) as app:
             write_locality(app, ctx.plan(ctx.sizes.command_stakeholders))
         token = servers.administrator_token(url)
-        with servers.civicweave(url, ctx.workdir, workers=2) as server:
+        with (
+            servers.civicweave(url, ctx.workdir, workers=2) as server,
+            servers.trivial(ctx.workdir, workers=2, write_to=url) as trivial,
+        ):
             command = _commitment(ctx, ctx.sizes.command_stakeholders, server.base_url, token)
+            write = _bare_write(trivial.base_url, command)
             _caught_up(server.base_url)
             for _ in range(ctx.runs):
                 rate.baseline_runs.append(
@@ -168,8 +204,12 @@ def command_postgres(ctx: Context) -> list[Figure]:
                 loads.append(result)
                 rate.runs.append(result.per_second)
                 latency.runs.append(result.p99_ms)
+                bare.append(_run(ctx, write))
+                against_bare.runs.append(result.per_second)
+                against_bare.baseline_runs.append(bare[-1].per_second)
     _note(rate, loads, ctx.sizes.http_requests)
-    return [rate, latency]
+    _bare_note(against_bare, bare)
+    return [rate, latency, against_bare]
 
 
 def _caught_up(base_url: str, timeout: float = 600) -> None:
