@@ -19,6 +19,7 @@ from service.cli import DatabaseUrl, cli, open_app, settings_for
 from service.demo import NAME as DEMO_NAME
 from service.demo import load_demo
 from service.settings import Settings, make_app
+from service.workers import Serving, Supervisor, claim, reuse_port_supported
 
 token_cli = typer.Typer(no_args_is_help=True, help="Bearer tokens: who may read and change what.")
 cli.add_typer(token_cli, name="token")
@@ -91,14 +92,26 @@ def serve(
 
 def _serve_workers(settings: Settings, *, run_projector: bool) -> None:
     """Several API processes; the views are kept by one projector in this supervising
-    process (or by a separate `civicweave worker`), never once per API process."""
+    process (or by a separate `civicweave worker`), never once per API process. Each
+    API process listens on a socket of its own where the system allows (service.workers)."""
     os.environ["CIVICWEAVE_DATABASE_URL"] = settings.database_url
     os.environ["CIVICWEAVE_PROJECTOR"] = "false"
+    if reuse_port_supported():
+        try:
+            port = claim(settings.host, settings.port)
+        except OSError as error:
+            Console(stderr=True).print(f"Cannot serve on {settings.host}:{settings.port}: {error}")
+            raise typer.Exit(1) from None
     stop = threading.Event()
     if run_projector:
         thread = threading.Thread(target=_project, args=(settings.database_url, stop), daemon=True)
         thread.start()
     try:
+        if reuse_port_supported():
+            serving = Serving(settings.host, port, settings.log_level)
+            if Supervisor(serving, settings.workers).run():
+                raise typer.Exit(1)
+            return
         uvicorn.run(
             "service.app:create_app",
             factory=True,
