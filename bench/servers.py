@@ -135,20 +135,18 @@ def trivial(
     ``write_to``: where ``POST /write`` writes (a PostgreSQL URL; by default a new SQLite
     file in ``workdir``)."""
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "bench.trivial:app",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--workers",
-        str(workers),
-    ]
+    command = [sys.executable, "-m", "uvicorn", "bench.trivial:app", "--host", HOST, "--port", str(port)]
+    command += ["--log-level", "warning"]
+    if workers > 1:  # each process on a socket of its own, as civicweave's API processes
+        command = [
+            sys.executable,
+            "-m",
+            "service.workers",
+            "bench.trivial:app",
+            HOST,
+            str(port),
+            str(workers),
+        ]
     written = workdir / f"trivial-{port}-write.db"
     env = {
         **os.environ,

@@ -1,5 +1,6 @@
-"""The trivial endpoints HTTP figures are compared with: FastAPI, async routes, served by
-uvicorn with the settings ``civicweave serve`` uses.
+"""The trivial endpoints HTTP figures are compared with: FastAPI, served by uvicorn with
+the settings ``civicweave serve`` uses (several processes each on a socket of its own,
+by ``service.workers``, as civicweave's API processes are).
 
 ``GET /ping`` is nothing but the framework and the server. ``GET /bytes`` sends the file
 named by ``BENCH_ANSWER`` (an answer of ours as it was sent, in the content coding

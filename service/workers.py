@@ -76,11 +76,16 @@ class Serving:
     host: str
     port: int
     log_level: str
+    app: str = APP  # "module:attribute", imported by each process
+    factory: bool = True  # the attribute is called for the app
+
+    def config(self) -> uvicorn.Config:
+        return uvicorn.Config(self.app, factory=self.factory, log_level=self.log_level, access_log=False)
 
 
 def serve_one(serving: Serving) -> None:
     """One API process (run in a child): its own socket, then uvicorn on it."""
-    config = uvicorn.Config(APP, factory=True, log_level=serving.log_level, access_log=False)
+    config = serving.config()
     try:
         sock = listening_socket(serving.host, serving.port)
     except OSError as error:
@@ -99,7 +104,7 @@ class Supervisor:
         self.stopping = threading.Event()
         self.processes: list[BaseProcess] = []
         self._context = multiprocessing.get_context("spawn")
-        uvicorn.Config(APP, factory=True, log_level=serving.log_level)  # logging as the processes log
+        serving.config()  # configures logging here as the processes log
 
     def _start(self) -> BaseProcess:
         process = self._context.Process(target=serve_one, args=(self.serving,), name="civicweave-api")
@@ -150,3 +155,15 @@ class Supervisor:
             if process.is_alive():
                 process.kill()
                 process.join()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m service.workers APP HOST PORT WORKERS``: any ASGI app served as
+    civicweave's API processes are (the bench serves its trivial endpoints so)."""
+    app, host, port, workers = argv if argv is not None else sys.argv[1:]
+    serving = Serving(host, claim(host, int(port)), "warning", app=app, factory=False)
+    return Supervisor(serving, int(workers)).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
