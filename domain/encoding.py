@@ -55,6 +55,8 @@ class BulkTranscoder(JSONTranscoder):
     def __init__(self, like: JSONTranscoder) -> None:
         super().__init__()
         self._names: dict[str, str] = {}  # a key's JSON text and colon
+        self._uuids: dict[int, str] = {}  # a UUID's tagged text, by its number
+        self._days: dict[date, str] = {}  # a date's tagged text
         for transcoding in like.types.values():
             self.register(transcoding)
         self._writers: dict[type, Writer] = {
@@ -102,24 +104,69 @@ class BulkTranscoder(JSONTranscoder):
             parts.append(name + (writer(value) if writer is not None else self._library(value)))
         return "{" + ",".join(parts) + "}"
 
-    def _values(self, names: tuple[str, ...], values: Iterator[Any], last: str | None) -> str:
-        """The JSON object of ``names`` (each key's text and colon) and ``values``, in
-        order, with the member ``last`` (its text) at the end if there is one."""
-        get, library = self._writers.get, self._library
-        parts = [
-            name + (get(type(value)) or library)(value) for name, value in zip(names, values, strict=True)
-        ]
+    def members_writer(
+        self, names: tuple[str, ...], kinds: tuple[type, ...], last: str | None
+    ) -> Callable[[Iterator[Any]], str]:
+        """What writes the JSON object of ``names`` (each key's text and colon) and as many
+        values, given in order, with the member ``last`` at the end if there is one: code
+        made for one layout of an event class, each value written by an expression for
+        the type given in ``kinds`` (the type of that member in the first event of its
+        class), a value of any other type as ``_write`` writes it. A string, a number, a
+        UUID or a date already written then costs no Python call: the bench's import
+        41,400 -> 44,800 events/s, where a loop over the members called a writer each."""
+        if len(names) != len(kinds):
+            raise ValueError("a kind for each name")
+        space: dict[str, Any] = {
+            "X": self._write,
+            "S": encode_basestring,
+            "R": int.__repr__,
+            "UUID_": UUID,
+            "DATE_": date,
+        }
+        uuid_writer, day_writer = self._writers.get(UUID), self._writers.get(date)
+        members = []
+        for i, (name, kind) in enumerate(zip(names, kinds, strict=True)):
+            space[f"N{i}"] = name
+            v = f"v{i}"
+            if kind is str:
+                value = f"S({v}) if {v}.__class__ is str else X({v})"
+            elif kind is int:
+                value = f"R({v}) if {v}.__class__ is int else X({v})"
+            elif kind is type(None):
+                value = f"'null' if {v} is None else X({v})"
+            elif kind is bool:
+                value = f"'true' if {v} is True else 'false' if {v} is False else X({v})"
+            elif kind is UUID and uuid_writer is not None and type(self.types.get(UUID)) is UUIDAsHex:
+                space["U"], space["UW"] = self._uuids, uuid_writer
+                value = f"(U.get({v}.int) or UW({v})) if {v}.__class__ is UUID_ else X({v})"
+            elif kind is date and day_writer is not None and type(self.types.get(date)) is DateAsISO:
+                space["D"], space["DW"] = self._days, day_writer
+                value = f"(D.get({v}) or DW({v})) if {v}.__class__ is DATE_ else X({v})"
+            else:
+                value = f"X({v})"
+            members.append(f"{{N{i}}}{{{value}}}")
         if last is not None:
-            parts.append(last)
-        return "{" + ",".join(parts) + "}"
+            space["LAST"] = last
+            members.append("{LAST}")
+        unpack = "".join(f"v{i}, " for i in range(len(names)))
+        source = (
+            "def write(values):\n"
+            + (f"    {unpack}= values\n" if names else "    () = values\n")
+            + '    return f"{{'
+            + ",".join(members)
+            + '}}"\n'
+        )
+        exec(source, space)  # the source is made here from the names and types, not from input
+        write: Callable[[Iterator[Any]], str] = space["write"]
+        return write
 
     def _tagged(self, transcoding: Transcoding) -> Writer:
         head = '{"_type_":' + encode_basestring(transcoding.name) + ',"_data_":'
         # The text of these needs no escaping: ASCII letters, digits and "+-.:".
         if type(transcoding) is UUIDAsHex:
-            return _remembered(head + '"')
+            return _remembered(head + '"', self._uuids)
         if type(transcoding) is DateAsISO:
-            return _day(head + '"')
+            return _day(head + '"', self._days)
         if type(transcoding) is DatetimeAsISO:
             return _time(head + '"')
         encode = transcoding.encode
@@ -131,10 +178,9 @@ class BulkTranscoder(JSONTranscoder):
         return tagged
 
 
-def _day(start: str) -> Writer:
-    """A date's tagged text, kept by its value for the transcoder's life: an import
-    writes the same few days again and again (0.2 against 0.55 µs for ``isoformat``)."""
-    days: dict[date, str] = {}
+def _day(start: str, days: dict[date, str]) -> Writer:
+    """A date's tagged text, kept in ``days`` by its value for the transcoder's life: an
+    import writes the same few days again and again (0.2 against 0.55 µs for ``isoformat``)."""
 
     def text(value: date) -> str:
         found = days.get(value)
@@ -164,11 +210,10 @@ def _time(start: str) -> Writer:
     return text
 
 
-def _remembered(start: str) -> Writer:
-    """A UUID's tagged text, kept by its number for the transcoder's life: an import
-    writes the same ids (its locality's, its stakeholders') again and again, and
+def _remembered(start: str, texts: dict[int, str]) -> Writer:
+    """A UUID's tagged text, kept in ``texts`` by its number for the transcoder's life: an
+    import writes the same ids (its locality's, its stakeholders') again and again, and
     ``UUID.hex`` and ``UUID.__hash__`` are Python calls (its ``int`` is not)."""
-    texts: dict[int, str] = {}
 
     def text(value: UUID) -> str:
         number = value.int
@@ -188,6 +233,7 @@ class _Layout(NamedTuple):
     names: tuple[str, ...]  # the key's JSON text and colon, of each attribute after the ids
     topic: str
     version: str | None  # the ``class_version`` member, for a class version above 1
+    write: Callable[[Iterator[Any]], str] | None  # the members after the ids (``members_writer``)
 
 
 class BulkMapper(Mapper[UUID]):
@@ -221,12 +267,12 @@ class BulkMapper(Mapper[UUID]):
         cls = type(domain_event)
         layout = self._layouts.get(cls)
         if layout is None:
-            layout = self._layouts[cls] = _layout(cls, vars(domain_event))
+            layout = self._layouts[cls] = _layout(cls, vars(domain_event), self._bulk)
         state = vars(domain_event)
-        if tuple(state) == layout.keys:
+        if tuple(state) == layout.keys and layout.write is not None:
             values = iter(state.values())
             originator_id, originator_version = next(values), next(values)
-            text = self._bulk._values(layout.names, values, layout.version)
+            text = layout.write(values)
         else:
             originator_id, originator_version = state["originator_id"], state["originator_version"]
             text = self._bulk._members(_library_state(cls, state).items())
@@ -269,10 +315,12 @@ def _library_state(cls: type, attributes: dict[str, Any]) -> dict[str, Any]:
     return state
 
 
-def _layout(cls: type, attributes: dict[str, Any]) -> _Layout:
+def _layout(cls: type, attributes: dict[str, Any], transcoder: BulkTranscoder) -> _Layout:
     keys = tuple(attributes)
     version = _class_version(cls)
     member = f'"class_version":{version}' if version > 1 else None
     if keys[:2] != ("originator_id", "originator_version") or "class_version" in keys:
-        return _Layout((), (), get_topic(cls), member)
-    return _Layout(keys, tuple(encode_basestring(key) + ":" for key in keys[2:]), get_topic(cls), member)
+        return _Layout((), (), get_topic(cls), member, None)
+    names = tuple(encode_basestring(key) + ":" for key in keys[2:])
+    kinds = tuple(type(value) for value in list(attributes.values())[2:])
+    return _Layout(keys, names, get_topic(cls), member, transcoder.members_writer(names, kinds, member))

@@ -13,6 +13,8 @@ from eventsourcing.compressor import ZlibCompressor
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.persistence import Mapper
 from eventsourcing.utils import Environment
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.application import CivicWeave
 from domain.commitment import Commitment
@@ -172,6 +174,24 @@ def test_an_event_unlike_the_first_of_its_class_is_still_written_as_the_library_
     object.__setattr__(reordered, "__dict__", dict(reversed(vars(first).items())))
 
     for event in (first, other, reordered, first):
+        assert bulk.to_stored_event(event) == app.mapper.to_stored_event(event)
+
+
+@given(st.lists(st.sampled_from(range(len(VALUES))), min_size=3, max_size=3), st.booleans())
+def test_later_events_of_a_class_with_values_of_other_types_are_written_as_the_library_writes_them(
+    picks: list[int], reverse: bool
+) -> None:
+    """The writer made for a class from its first event expects each member's type in that
+    event (str, UUID, date...); any other type in a later event is still written right."""
+    app = CivicWeave(environment("memory://"))
+    bulk = BulkMapper(BulkTranscoder(app.mapper.transcoder))
+    first = _events_of_every_kind()[0]
+    later = _events_of_every_kind()[0]
+    names = ["kind", "locality_id", "effective"]  # first a str, a UUID and a date
+    for name, pick in zip(reversed(names) if reverse else names, picks, strict=True):
+        object.__setattr__(later, name, VALUES[pick])
+
+    for event in (first, later, first):
         assert bulk.to_stored_event(event) == app.mapper.to_stored_event(event)
 
 
