@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar
-from uuid import UUID, uuid4
+from uuid import UUID, SafeUUID, uuid4
 
 from eventsourcing.utils import get_topic
 
@@ -105,14 +105,26 @@ def _set_directly(
     return names[len(head) :], frozenset(names[len(head) :])
 
 
+#: What ``UUID(..., version=4)`` clears and sets in the number: the variant (RFC 4122)
+#: and the version.
+_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_SET = (0x8000 << 48) | (4 << 76)
+
+
 def random_ids(per_draw: int = 1024) -> Iterator[UUID]:
     """Random (version 4) UUIDs, made as ``uuid4`` makes them, from ``os.urandom``, but
     drawn ``per_draw`` at a time: ``uuid4`` makes a system call for each id (about a
-    tenth of building an import's relationships), and gives up the interpreter for it."""
+    tenth of building an import's relationships), and gives up the interpreter for it.
+    Each is made from its number as ``UUID.__init__`` would make it, without the checks
+    of its arguments that ``__init__`` makes (2.5 against 0.7 µs an id)."""
+    new, set_attribute, unknown = object.__new__, object.__setattr__, SafeUUID.unknown
     while True:
         data = os.urandom(16 * per_draw)
         for start in range(0, len(data), 16):
-            yield UUID(bytes=data[start : start + 16], version=4)
+            key = new(UUID)
+            set_attribute(key, "int", (int.from_bytes(data[start : start + 16]) & _CLEAR) | _SET)
+            set_attribute(key, "is_safe", unknown)
+            yield key
 
 
 @contextmanager

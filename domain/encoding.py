@@ -122,8 +122,10 @@ class BulkTranscoder(JSONTranscoder):
             "R": int.__repr__,
             "UUID_": UUID,
             "DATE_": date,
+            "DATETIME_": datetime,
         }
         uuid_writer, day_writer = self._writers.get(UUID), self._writers.get(date)
+        time_writer = self._writers.get(datetime)
         members = []
         for i, (name, kind) in enumerate(zip(names, kinds, strict=True)):
             space[f"N{i}"] = name
@@ -142,6 +144,9 @@ class BulkTranscoder(JSONTranscoder):
             elif kind is date and day_writer is not None and type(self.types.get(date)) is DateAsISO:
                 space["D"], space["DW"] = self._days, day_writer
                 value = f"(D.get({v}) or DW({v})) if {v}.__class__ is DATE_ else X({v})"
+            elif kind is datetime and time_writer is not None:
+                space["TW"] = time_writer
+                value = f"TW({v}) if {v}.__class__ is DATETIME_ else X({v})"
             else:
                 value = f"X({v})"
             members.append(f"{{N{i}}}{{{value}}}")

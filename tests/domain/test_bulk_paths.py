@@ -208,6 +208,10 @@ def test_new_ids_are_random_version_4_uuids_across_draws() -> None:
 
     assert len(set(ids)) == 20
     assert {(i.version, i.variant) for i in ids} == {(4, uuid4().variant)}
+    for made in ids:  # each the UUID its bytes make, as uuid4 would make it
+        same = UUID(bytes=made.bytes, version=4)
+        assert (made, str(made), hash(made), made.is_safe) == (same, str(same), hash(same), same.is_safe)
+        assert type(made) is UUID and made.bytes == same.bytes
 
 
 def test_a_commit_that_fails_on_sqlite_stops_the_import_after_the_batches_saved(tmp_path: Path) -> None:
