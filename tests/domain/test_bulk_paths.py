@@ -8,6 +8,7 @@ import gc
 import json
 import re
 import sqlite3
+import sys
 from collections.abc import Iterator
 from datetime import date
 from itertools import islice
@@ -22,7 +23,8 @@ from eventsourcing.sqlite import SQLiteConnection
 import domain.importing
 from domain.application import CivicWeave, Receipt
 from domain.base import CivicAggregate
-from domain.bulk import create, random_ids
+from domain.batches import _Background, batch_writer
+from domain.bulk import QUICK_SWITCH_SECONDS, create, quick_handoffs, random_ids
 from domain.errors import ConflictError, NotFoundError
 from domain.importing import BulkImport
 from domain.persistence import environment
@@ -284,3 +286,33 @@ def test_create_refuses_a_missing_or_unknown_field_as_the_event_class_does() -> 
         create(Stakeholder, Stakeholder.Registered, **missing, colour="red")
     with pytest.raises(TypeError):
         create(Stakeholder, Stakeholder.Registered, id="not a UUID", **fields)  # type: ignore[arg-type]
+
+
+def test_quick_handoffs_lower_the_switch_interval_while_any_save_is_under_way() -> None:
+    usual = sys.getswitchinterval()
+    first, second = quick_handoffs(), quick_handoffs()  # two imports' saves, overlapping
+    first.__enter__()
+    assert sys.getswitchinterval() == pytest.approx(QUICK_SWITCH_SECONDS)
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert sys.getswitchinterval() == pytest.approx(QUICK_SWITCH_SECONDS)  # the second still saves
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == usual
+
+
+def test_a_save_on_a_thread_sets_the_switch_interval_back_even_when_it_fails(app: CivicWeave) -> None:
+    usual = sys.getswitchinterval()
+    seen: list[float] = []
+
+    def failing() -> None:
+        seen.append(sys.getswitchinterval())
+        raise RuntimeError("the disk is full")
+
+    writer = batch_writer(batch_events(app.mapper, app.recorder).recorder, app.personal.keys)
+    if not isinstance(writer, _Background):
+        pytest.skip("the in-memory store saves in the importer's thread")
+    writer._start(failing)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        writer.wait()
+    assert seen == [pytest.approx(QUICK_SWITCH_SECONDS)]
+    assert sys.getswitchinterval() == usual
