@@ -59,9 +59,10 @@ def _insert_sqlite(key: str, state: bytes) -> None:
     connection: sqlite3.Connection | None = getattr(_local, "connection", None)
     if connection is None:
         connection = sqlite3.connect(os.environ["BENCH_WRITE_DB"], isolation_level=None)
-        connection.execute("PRAGMA journal_mode = WAL")  # as eventsourcing opens the log
         connection.execute("PRAGMA busy_timeout = 30000")
-        connection.execute(_TABLE)
+        with _writer:  # each thread's first connection: the file set up by one at a time
+            connection.execute("PRAGMA journal_mode = WAL")  # as eventsourcing opens the log
+            connection.execute(_TABLE)
         _local.connection = connection
     with _writer:
         connection.execute("BEGIN IMMEDIATE")
