@@ -84,14 +84,21 @@ class Serving:
 
 
 def serve_one(serving: Serving) -> None:
-    """One API process (run in a child): its own socket, then uvicorn on it."""
+    """One API process (run in a child): its own socket, then uvicorn on it. A process
+    whose app could not start exits with ``STARTUP_FAILURE``: it would fail the same way
+    again, so the supervisor stops rather than start it over and over."""
     config = serving.config()
     try:
         sock = listening_socket(serving.host, serving.port)
     except OSError as error:
         log.error("cannot listen on %s:%s: %s", serving.host, serving.port, error)
         sys.exit(STARTUP_FAILURE)
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        if not server.started:
+            sys.exit(STARTUP_FAILURE)
 
 
 class Supervisor:

@@ -146,3 +146,29 @@ def test_an_address_already_served_is_refused_not_shared(tmp_path: Path) -> None
     assert done.returncode == 1
     assert f"Cannot serve on 127.0.0.1:{port}" in done.stdout + done.stderr
     assert "Address already in use" in done.stdout + done.stderr
+
+
+def test_processes_whose_app_cannot_start_stop_the_server_rather_than_start_over(tmp_path: Path) -> None:
+    unreachable = "postgresql://postgres@127.0.0.1:1/civicweave"  # nothing listens on port 1
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "service",
+            "serve",
+            "--port",
+            str(free_port()),
+            "--workers",
+            "2",
+            "--no-projector",
+        ],
+        env={**os.environ, "CIVICWEAVE_DATABASE_URL": unreachable},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "failed to start; stopping" in output
+    assert "starting another" not in output
