@@ -149,7 +149,7 @@ def test_an_address_already_served_is_refused_not_shared(tmp_path: Path) -> None
 
 
 def test_processes_whose_app_cannot_start_stop_the_server_rather_than_start_over(tmp_path: Path) -> None:
-    unreachable = "postgresql://postgres@127.0.0.1:1/civicweave"  # nothing listens on port 1
+    unreachable = f"sqlite:///{tmp_path / 'no-such-folder' / 'log.db'}"  # cannot be opened
     done = subprocess.run(
         [
             sys.executable,
