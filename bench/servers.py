@@ -135,8 +135,6 @@ def trivial(
     ``write_to``: where ``POST /write`` writes (a PostgreSQL URL; by default a new SQLite
     file in ``workdir``)."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "bench.trivial:app", "--host", HOST, "--port", str(port)]
-    command += ["--log-level", "warning"]
     if workers > 1:  # each process on a socket of its own, as civicweave's API processes
         command = [
             sys.executable,
@@ -147,6 +145,9 @@ def trivial(
             str(port),
             str(workers),
         ]
+    else:
+        command = [sys.executable, "-m", "uvicorn", "bench.trivial:app", "--host", HOST, "--port", str(port)]
+        command += ["--log-level", "warning"]
     written = workdir / f"trivial-{port}-write.db"
     env = {
         **os.environ,
@@ -161,8 +162,9 @@ def trivial(
             _wait(server, "/ping", 60)
             yield server
     finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{written}{suffix}").unlink(missing_ok=True)
+        if write_to is None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{written}{suffix}").unlink(missing_ok=True)
 
 
 def rss_bytes(pid: int) -> int:

@@ -9,7 +9,7 @@ builds the next batch. On PostgreSQL the whole save, the keys in the transaction
 events too, runs on that thread: psycopg waits for the server (a third of the import)
 without the interpreter. One batch is in flight
 at a time and the next starts after it, so the batches saved are always the first ones
-handed over. ``saved`` waits for the batches in flight and counts only what was
+handed over. ``saved`` waits for the batch in flight and counts only what was
 committed, so nothing it counted is rolled back; a batch that fails stops the writer:
 every later ``write`` or ``wait`` raises its error.
 """
@@ -145,44 +145,17 @@ class SQLiteBatchWriter(_Background):
 
 
 class PostgresBatchWriter(_Background):
-    """Saves each batch on a thread while the next ones are built: psycopg waits for the
-    server (the insert, then the commit) without the interpreter. Two batches may be
-    handed over before the first is saved (each batch's thread waits for the one before
-    it, and saves nothing if that one failed): the importer waited for the previous
-    batch's save 11% of an import when it had one. A clash with what is stored is raised
-    by a later ``write`` or by ``wait``."""
+    """Saves each batch on a thread while the next one is built: psycopg waits for the
+    server (the insert, then the commit) without the interpreter. A clash with what is
+    stored is raised by the next ``write`` or by ``wait``."""
 
     def __init__(self, recorder: PostgresBatchRecorder, keys: KeyStore) -> None:
         super().__init__(recorder, keys)
         self._batch_recorder = recorder
-        self._older: threading.Thread | None = None  # the batch before the one in flight
 
     def write(self, records: int, rows: Sequence[Row], keys: Keys) -> None:
-        if self._older is not None:
-            self._older.join()
-            self._older = None
-        if self._error is not None:
-            raise self._error
-        before = self._thread
-        self._older = before
-        self._thread = threading.Thread(
-            target=self._after,
-            args=(before, partial(self._save, records, rows, keys)),
-            name="bulk import writer",
-        )
-        self._thread.start()
-
-    def _after(self, before: threading.Thread | None, save: Callable[[], None]) -> None:
-        if before is not None:
-            before.join()
-        if self._error is None:  # nothing after a batch refused is saved
-            self._run(save)
-
-    def _join(self) -> None:
-        super()._join()  # the last batch's thread, which waited for the one before it
-        if self._older is not None:
-            self._older.join()
-            self._older = None
+        self.wait()
+        self._start(lambda: self._save(records, rows, keys))
 
     def _save(self, records: int, rows: Sequence[Row], keys: Keys) -> None:
         first = self._keys_first(keys)

@@ -114,8 +114,6 @@ class BulkTranscoder(JSONTranscoder):
         class), a value of any other type as ``_write`` writes it. A string, a number, a
         UUID or a date already written then costs no Python call: the bench's import
         41,400 -> 44,800 events/s, where a loop over the members called a writer each."""
-        if len(names) != len(kinds):
-            raise ValueError("a kind for each name")
         space: dict[str, Any] = {
             "X": self._write,
             "S": encode_basestring,
@@ -235,9 +233,7 @@ class _Layout(NamedTuple):
     text of each stored member's key."""
 
     keys: tuple[str, ...]  # the ids first; () if an event of the class has them elsewhere
-    names: tuple[str, ...]  # the key's JSON text and colon, of each attribute after the ids
     topic: str
-    version: str | None  # the ``class_version`` member, for a class version above 1
     write: Callable[[Iterator[Any]], str] | None  # the members after the ids (``members_writer``)
 
 
@@ -325,7 +321,7 @@ def _layout(cls: type, attributes: dict[str, Any], transcoder: BulkTranscoder) -
     version = _class_version(cls)
     member = f'"class_version":{version}' if version > 1 else None
     if keys[:2] != ("originator_id", "originator_version") or "class_version" in keys:
-        return _Layout((), (), get_topic(cls), member, None)
+        return _Layout((), get_topic(cls), None)
     names = tuple(encode_basestring(key) + ":" for key in keys[2:])
     kinds = tuple(type(value) for value in list(attributes.values())[2:])
-    return _Layout(keys, names, get_topic(cls), member, transcoder.members_writer(names, kinds, member))
+    return _Layout(keys, get_topic(cls), transcoder.members_writer(names, kinds, member))

@@ -96,7 +96,8 @@ def _serve_workers(settings: Settings, *, run_projector: bool) -> None:
     API process listens on a socket of its own where the system allows (service.workers)."""
     os.environ["CIVICWEAVE_DATABASE_URL"] = settings.database_url
     os.environ["CIVICWEAVE_PROJECTOR"] = "false"
-    if reuse_port_supported():
+    own_sockets = reuse_port_supported()
+    if own_sockets:
         try:
             port = claim(settings.host, settings.port)
         except OSError as error:
@@ -107,7 +108,7 @@ def _serve_workers(settings: Settings, *, run_projector: bool) -> None:
         thread = threading.Thread(target=_project, args=(settings.database_url, stop), daemon=True)
         thread.start()
     try:
-        if reuse_port_supported():
+        if own_sockets:
             serving = Serving(settings.host, port, settings.log_level)
             if Supervisor(serving, settings.workers).run():
                 raise typer.Exit(1)
