@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from domain.errors import InvalidInputError, NotFoundError
 from projections.facts import Fact
 from projections.state import CommitmentState, LocalityState, at
-from service.api.deps import ActorDep, IfMatchDep, ReaderDep, ReadSlug, RuntimeDep, WriteSlug
+from service.api.deps import IfMatchDep, ReaderDep, ReadSlug, WriteDep
 from service.api.localities import etag
 from service.api.schemas import Page, PageParams, WritePublic
 from service.api.writes import written
@@ -213,12 +213,10 @@ def _row(row: dict[str, Any], locality: LocalityState, today: date) -> Commitmen
 
 
 @router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def make_commitment(
-    slug: WriteSlug, body: CommitmentCreate, actor: ActorDep, runtime: RuntimeDep
-) -> Response:
+def make_commitment(write: WriteDep, body: CommitmentCreate) -> Response:
     """Record a commitment: a promisor's promise to promisees or to the Change Group, with a due date."""
-    receipt = runtime.app.make_commitment(slug, **body.model_dump(), actor=actor)
-    return written(runtime, receipt, created=True)
+    receipt = write.app.make_commitment(write.slug, **body.model_dump(), actor=write.actor)
+    return written(write.runtime, receipt, created=True)
 
 
 @router.get("/{commitment_id}", response_model=CommitmentDetailPublic)
@@ -290,96 +288,84 @@ def _detail(
 
 @router.post("/{commitment_id}/progress", response_model=WritePublic)
 def report_progress(
-    slug: WriteSlug,
+    write: WriteDep,
     commitment_id: UUID,
     body: ProgressCreate,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Report progress on an open commitment, optionally at a meeting and with a percentage."""
-    app = runtime.app
+    app = write.app
     receipt = app.report_progress(
-        slug, commitment_id, **body.model_dump(), actor=actor, expected_version=expected
+        write.slug, commitment_id, **body.model_dump(), actor=write.actor, expected_version=expected
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{commitment_id}/renegotiations", response_model=WritePublic)
 def renegotiate(
-    slug: WriteSlug,
+    write: WriteDep,
     commitment_id: UUID,
     body: RenegotiationCreate,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Agree a new due date for an open commitment, saying why; the original due date is kept."""
-    receipt = runtime.app.renegotiate(
-        slug, commitment_id, **body.model_dump(), actor=actor, expected_version=expected
+    receipt = write.app.renegotiate(
+        write.slug, commitment_id, **body.model_dump(), actor=write.actor, expected_version=expected
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{commitment_id}/reassignment", response_model=WritePublic)
 def reassign(
-    slug: WriteSlug,
+    write: WriteDep,
     commitment_id: UUID,
     body: ReassignmentCreate,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Hand an open commitment to another stakeholder of the locality, saying why."""
-    receipt = runtime.app.reassign(
-        slug, commitment_id, **body.model_dump(), actor=actor, expected_version=expected
+    receipt = write.app.reassign(
+        write.slug, commitment_id, **body.model_dump(), actor=write.actor, expected_version=expected
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{commitment_id}/fulfilment", response_model=WritePublic)
 def fulfil(
-    slug: WriteSlug,
+    write: WriteDep,
     commitment_id: UUID,
     body: FulfilmentCreate,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Record that an open commitment was kept, with evidence."""
-    receipt = runtime.app.fulfil(
-        slug, commitment_id, **body.model_dump(), actor=actor, expected_version=expected
+    receipt = write.app.fulfil(
+        write.slug, commitment_id, **body.model_dump(), actor=write.actor, expected_version=expected
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{commitment_id}/missed", response_model=WritePublic)
 def mark_missed(
-    slug: WriteSlug,
+    write: WriteDep,
     commitment_id: UUID,
     body: MissedCreate,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Record that an open commitment was not kept."""
-    receipt = runtime.app.mark_missed(
-        slug, commitment_id, **body.model_dump(), actor=actor, expected_version=expected
+    receipt = write.app.mark_missed(
+        write.slug, commitment_id, **body.model_dump(), actor=write.actor, expected_version=expected
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{commitment_id}/withdrawal", response_model=WritePublic)
 def withdraw(
-    slug: WriteSlug,
+    write: WriteDep,
     commitment_id: UUID,
     body: WithdrawalCreate,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Withdraw an open commitment, saying why (withdrawn ones are shown, not counted in the kept rate)."""
-    receipt = runtime.app.withdraw(
-        slug, commitment_id, **body.model_dump(), actor=actor, expected_version=expected
+    receipt = write.app.withdraw(
+        write.slug, commitment_id, **body.model_dump(), actor=write.actor, expected_version=expected
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)

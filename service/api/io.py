@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from domain.errors import ConflictError
 from projections.network import GraphKind
-from service.api.deps import ActorDep, ReaderDep, ReadSlug, RuntimeDep, WriteSlug
+from service.api.deps import ReaderDep, ReadSlug, WriteDep
 from service.api.network import AsOfQuery
 from service.io.csv_import import ImportKind
 from service.io.export import ExportFormat, export
@@ -75,25 +75,23 @@ Uploads = Annotated[
     responses={422: {"description": "Bad rows kept the import from writing (the report is in `report`)"}},
 )
 def import_files(
-    slug: WriteSlug,
+    write: WriteDep,
     kind: ImportKind,
     files: Uploads,
-    runtime: RuntimeDep,
-    actor: ActorDep,
     commit: Annotated[bool, Query(description="Write what is new; without it, only a dry run")] = False,
     skip_bad_rows: Annotated[
         bool, Query(description="With commit: write the good rows even if some are bad")
     ] = False,
 ) -> Any:
     """Import CSV files (or a Kumu map's Elements and Connections sheets): a dry run, unless commit=true."""
-    runtime.projector.nudge()
-    latest = runtime.app.recorder.max_notification_id()
-    if not runtime.views.wait_for(latest, timeout=VIEWS_CATCH_UP_SECONDS):
+    write.runtime.projector.nudge()
+    latest = write.app.recorder.max_notification_id()
+    if not write.runtime.views.wait_for(latest, timeout=VIEWS_CATCH_UP_SECONDS):
         raise ConflictError("the views are still catching up with the log; try the import again in a moment")
     uploads = [
         (upload.filename or f"file {n}", upload.file.read()) for n, upload in enumerate(files, start=1)
     ]
-    plan = plan_import(kind, uploads, runtime.reader.state(slug), today=runtime.app.today())
+    plan = plan_import(kind, uploads, write.runtime.reader.state(write.slug), today=write.app.today())
     report = plan.report
     if commit and report.bad_rows and not skip_bad_rows:
         detail = f"{report.bad_row_count} bad rows: nothing written; fix them, or send skip_bad_rows=true"
@@ -102,9 +100,9 @@ def import_files(
         )
     if not commit or report.nothing_to_add:
         return report.as_json()
-    write_plan(runtime.app, slug, plan, actor=actor)
-    runtime.projector.nudge()
-    caught_up = runtime.views.wait_for(report.position, timeout=READ_YOUR_WRITES_SECONDS)
+    write_plan(write.app, write.slug, plan, actor=write.actor)
+    write.runtime.projector.nudge()
+    caught_up = write.runtime.views.wait_for(report.position, timeout=READ_YOUR_WRITES_SECONDS)
     return {**report.as_json(), "view_lag": not caught_up}
 
 

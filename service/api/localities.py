@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 
-from service.api.deps import ActorDep, AppDep, IfMatchDep, PrincipalDep, ReadSlug, RuntimeDep, WriteSlug
+from service.api.deps import AppDep, IfMatchDep, PrincipalDep, ReadSlug, RuntimeDep, WriteDep
 from service.api.schemas import WritePublic
 from service.api.writes import written
 
@@ -66,23 +66,25 @@ def get_locality(slug: ReadSlug, app: AppDep, response: Response) -> LocalityPub
 
 @router.patch("/{slug}", response_model=WritePublic)
 def rename_locality(
-    slug: WriteSlug,
+    write: WriteDep,
     body: LocalityUpdate,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Rename a locality or change its region."""
-    receipt = runtime.app.rename_locality(
-        slug, body.name, body.region, actor=actor, expected_version=expected
+    receipt = write.app.rename_locality(
+        write.slug, body.name, body.region, actor=write.actor, expected_version=expected
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{slug}/sectors", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def add_sector(slug: WriteSlug, body: SectorCreate, actor: ActorDep, runtime: RuntimeDep) -> Response:
+def add_sector(write: WriteDep, body: SectorCreate) -> Response:
     """Add a sector of the locality's own to the default list."""
-    return written(runtime, runtime.app.add_sector(slug, body.sector, body.label, actor=actor), created=True)
+    return written(
+        write.runtime,
+        write.app.add_sector(write.slug, body.sector, body.label, actor=write.actor),
+        created=True,
+    )
 
 
 def _public(app: AppDep, slug: str) -> LocalityPublic:

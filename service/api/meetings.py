@@ -27,7 +27,7 @@ from service.api.commitments import (
     Text,
     stakeholder_ref,
 )
-from service.api.deps import ActorDep, IfMatchDep, ReaderDep, ReadSlug, RuntimeDep, WriteSlug
+from service.api.deps import IfMatchDep, ReaderDep, ReadSlug, WriteDep
 from service.api.localities import etag
 from service.api.schemas import Page, WritePublic
 from service.api.writes import written
@@ -169,16 +169,21 @@ def _summary(meeting: MeetingState) -> MeetingPublic:
 
 
 @router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def schedule_meeting(slug: WriteSlug, body: MeetingCreate, actor: ActorDep, runtime: RuntimeDep) -> Response:
+def schedule_meeting(write: WriteDep, body: MeetingCreate) -> Response:
     """Schedule a meeting."""
-    receipt = runtime.app.schedule_meeting(
-        slug, kind=body.kind.value, title=body.title, held_on=body.held_on, place=body.place, actor=actor
+    receipt = write.app.schedule_meeting(
+        write.slug,
+        kind=body.kind.value,
+        title=body.title,
+        held_on=body.held_on,
+        place=body.place,
+        actor=write.actor,
     )
-    return written(runtime, receipt, created=True)
+    return written(write.runtime, receipt, created=True)
 
 
 @router.post("/record", response_model=MeetingRecordedPublic, status_code=status.HTTP_201_CREATED)
-def record_meeting(slug: WriteSlug, body: MeetingRecord, actor: ActorDep, runtime: RuntimeDep) -> Response:
+def record_meeting(write: WriteDep, body: MeetingRecord) -> Response:
     """Record a held meeting with its attendance, decisions and commitments, in one atomic write.
 
     Every part is checked (each attendee, promisor and promisee an active stakeholder of the
@@ -187,8 +192,8 @@ def record_meeting(slug: WriteSlug, body: MeetingRecord, actor: ActorDep, runtim
     one transaction: a bad part gives 422 naming it (e.g. ``commitments.1.due``) and nothing
     at all is written.
     """
-    recorded = runtime.app.record_meeting(
-        slug,
+    recorded = write.app.record_meeting(
+        write.slug,
         kind=body.kind.value,
         title=body.title,
         held_on=body.held_on,
@@ -199,10 +204,10 @@ def record_meeting(slug: WriteSlug, body: MeetingRecord, actor: ActorDep, runtim
             CommitmentDraft(c.promisor_id, c.what, c.due, tuple(c.promisee_ids), c.to_change_group)
             for c in body.commitments
         ],
-        actor=actor,
+        actor=write.actor,
     )
-    commitments = [runtime.written(receipt) for receipt in recorded.commitments]
-    return written(runtime, recorded.meeting, created=True, commitments=commitments)
+    commitments = [write.runtime.written(receipt) for receipt in recorded.commitments]
+    return written(write.runtime, recorded.meeting, created=True, commitments=commitments)
 
 
 @router.get("/{meeting_id}", response_model=MeetingDetailPublic)
@@ -253,92 +258,80 @@ def _detail(
 
 @router.post("/{meeting_id}/attendance", response_model=WritePublic)
 def record_attendance(
-    slug: WriteSlug,
+    write: WriteDep,
     meeting_id: UUID,
     body: AttendanceCreate,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Record stakeholders as attending the meeting."""
-    receipt = runtime.app.record_attendance(
-        slug, meeting_id, body.stakeholder_ids, actor=actor, expected_version=expected
+    receipt = write.app.record_attendance(
+        write.slug, meeting_id, body.stakeholder_ids, actor=write.actor, expected_version=expected
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{meeting_id}/attendance/corrections", response_model=WritePublic)
 def correct_attendance(
-    slug: WriteSlug,
+    write: WriteDep,
     meeting_id: UUID,
     body: AttendanceCorrection,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Correct the attendance: add or remove attendees, saying why (the earlier record stays)."""
-    receipt = runtime.app.correct_attendance(
-        slug,
+    receipt = write.app.correct_attendance(
+        write.slug,
         meeting_id,
         added=body.added,
         removed=body.removed,
         reason=body.reason,
-        actor=actor,
+        actor=write.actor,
         expected_version=expected,
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{meeting_id}/decisions", response_model=WritePublic)
 def record_decision(
-    slug: WriteSlug,
+    write: WriteDep,
     meeting_id: UUID,
     body: DecisionCreate,
-    actor: ActorDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Record a decision taken at the meeting, and the attendees who agreed it."""
-    receipt = runtime.app.record_decision(
-        slug, meeting_id, text=body.text, agreed_by=body.agreed_by, actor=actor
+    receipt = write.app.record_decision(
+        write.slug, meeting_id, text=body.text, agreed_by=body.agreed_by, actor=write.actor
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.put("/{meeting_id}/notes", response_model=WritePublic)
 def record_notes(
-    slug: WriteSlug,
+    write: WriteDep,
     meeting_id: UUID,
     body: NotesUpdate,
-    actor: ActorDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Replace the meeting's notes (earlier notes stay in its history)."""
-    receipt = runtime.app.record_notes(slug, meeting_id, body.notes, actor=actor)
-    return written(runtime, receipt)
+    receipt = write.app.record_notes(write.slug, meeting_id, body.notes, actor=write.actor)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{meeting_id}/hold", response_model=WritePublic)
 def hold_meeting(
-    slug: WriteSlug,
+    write: WriteDep,
     meeting_id: UUID,
-    actor: ActorDep,
-    runtime: RuntimeDep,
     body: Annotated[MeetingHold | None, Body()] = None,
 ) -> Response:
     """Record that a scheduled meeting was held (on its planned day unless ``on`` says otherwise)."""
     on = body.on if body else None
-    receipt = runtime.app.hold_meeting(slug, meeting_id, on=on, actor=actor)
-    return written(runtime, receipt)
+    receipt = write.app.hold_meeting(write.slug, meeting_id, on=on, actor=write.actor)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{meeting_id}/cancel", response_model=WritePublic)
 def cancel_meeting(
-    slug: WriteSlug,
+    write: WriteDep,
     meeting_id: UUID,
     body: MeetingCancel,
-    actor: ActorDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Cancel a scheduled meeting, saying why; nothing more can be recorded at it."""
-    receipt = runtime.app.cancel_meeting(slug, meeting_id, reason=body.reason, actor=actor)
-    return written(runtime, receipt)
+    receipt = write.app.cancel_meeting(write.slug, meeting_id, reason=body.reason, actor=write.actor)
+    return written(write.runtime, receipt)

@@ -15,7 +15,7 @@ from domain.errors import NotFoundError
 from domain.vocabulary import MeasureKind
 from projections.state import MeasureState
 from service.api.commitments import MAX_IDS, NO_NUL, Name, OptionalText, PageQuery, Strict, Text
-from service.api.deps import ActorDep, IfMatchDep, ReaderDep, ReadSlug, RuntimeDep, WriteSlug
+from service.api.deps import IfMatchDep, ReaderDep, ReadSlug, WriteDep
 from service.api.localities import etag
 from service.api.schemas import Page, WritePublic
 from service.api.writes import written
@@ -159,10 +159,10 @@ def list_plans(slug: ReadSlug, reader: ReaderDep, page: PageQuery) -> Page[PlanP
 
 
 @router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def draft_plan(slug: WriteSlug, body: PlanCreate, actor: ActorDep, runtime: RuntimeDep) -> Response:
+def draft_plan(write: WriteDep, body: PlanCreate) -> Response:
     """Draft an action plan."""
-    receipt = runtime.app.draft_plan(slug, title=body.title, summary=body.summary, actor=actor)
-    return written(runtime, receipt, created=True)
+    receipt = write.app.draft_plan(write.slug, title=body.title, summary=body.summary, actor=write.actor)
+    return written(write.runtime, receipt, created=True)
 
 
 @router.get("/{plan_id}", response_model=PlanDetailPublic)
@@ -188,49 +188,45 @@ def get_plan(slug: ReadSlug, plan_id: UUID, reader: ReaderDep, response: Respons
 
 
 @router.post("/{plan_id}/goals", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def add_goal(
-    slug: WriteSlug, plan_id: UUID, body: GoalCreate, actor: ActorDep, runtime: RuntimeDep
-) -> Response:
+def add_goal(write: WriteDep, plan_id: UUID, body: GoalCreate) -> Response:
     """Add a goal to the plan; the answer's id is the goal's, its version and ETag the plan's."""
-    receipt = runtime.app.add_goal(slug, plan_id, title=body.title, description=body.description, actor=actor)
-    return written(runtime, receipt, created=True)
+    receipt = write.app.add_goal(
+        write.slug, plan_id, title=body.title, description=body.description, actor=write.actor
+    )
+    return written(write.runtime, receipt, created=True)
 
 
 @router.post("/{plan_id}/agreement", response_model=WritePublic)
 def agree_plan(
-    slug: WriteSlug,
+    write: WriteDep,
     plan_id: UUID,
     body: PlanAgreement,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Record that the plan was agreed at a meeting, by attendees of it."""
-    receipt = runtime.app.agree_plan(
-        slug,
+    receipt = write.app.agree_plan(
+        write.slug,
         plan_id,
         meeting_id=body.meeting_id,
         agreed_by=body.agreed_by,
-        actor=actor,
+        actor=write.actor,
         expected_version=expected,
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{plan_id}/revisions", response_model=WritePublic)
 def revise_plan(
-    slug: WriteSlug,
+    write: WriteDep,
     plan_id: UUID,
     body: PlanRevision,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Revise the plan, saying why; it goes back to draft, to be agreed again."""
-    receipt = runtime.app.revise_plan(
-        slug, plan_id, **body.model_dump(), actor=actor, expected_version=expected
+    receipt = write.app.revise_plan(
+        write.slug, plan_id, **body.model_dump(), actor=write.actor, expected_version=expected
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @measures_router.get("", response_model=Page[MeasurePublic])
@@ -242,12 +238,12 @@ def list_measures(slug: ReadSlug, reader: ReaderDep, page: PageQuery) -> Page[Me
 
 
 @measures_router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def define_measure(slug: WriteSlug, body: MeasureCreate, actor: ActorDep, runtime: RuntimeDep) -> Response:
+def define_measure(write: WriteDep, body: MeasureCreate) -> Response:
     """Define a measure of a plan's goal: quantitative (unit, baseline, target) or qualitative."""
     fields = body.model_dump()
     fields["kind"] = body.kind.value
-    receipt = runtime.app.define_measure(slug, **fields, actor=actor)
-    return written(runtime, receipt, created=True)
+    receipt = write.app.define_measure(write.slug, **fields, actor=write.actor)
+    return written(write.runtime, receipt, created=True)
 
 
 @measures_router.get("/{measure_id}", response_model=MeasureDetailPublic)
@@ -284,12 +280,10 @@ def _towards_target(measure: MeasureState, latest: ObservationPublic | None) -> 
 
 @measures_router.post("/{measure_id}/observations", response_model=WritePublic)
 def record_observation(
-    slug: WriteSlug,
+    write: WriteDep,
     measure_id: UUID,
     body: ObservationCreate,
-    actor: ActorDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Record an observation of the measure: a value, or a story with evidence."""
-    receipt = runtime.app.record_observation(slug, measure_id, **body.model_dump(), actor=actor)
-    return written(runtime, receipt)
+    receipt = write.app.record_observation(write.slug, measure_id, **body.model_dump(), actor=write.actor)
+    return written(write.runtime, receipt)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.errors import NotFoundError
 from domain.vocabulary import TRUST_DIMENSIONS, VALUE_DIMENSIONS, RelationshipKind, Source
 from projections.state import LocalityState, RelationshipState, at
-from service.api.deps import ActorDep, IfMatchDep, ReaderDep, ReadSlug, RuntimeDep, WriteSlug
+from service.api.deps import IfMatchDep, ReaderDep, ReadSlug, WriteDep
 from service.api.localities import etag
 from service.api.schemas import Page, PageParams, WritePublic
 from service.api.writes import written
@@ -118,12 +118,10 @@ def list_relationships(
 
 
 @router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def form_relationship(
-    slug: WriteSlug, body: RelationshipCreate, actor: ActorDep, runtime: RuntimeDep
-) -> Response:
+def form_relationship(write: WriteDep, body: RelationshipCreate) -> Response:
     """Record a tie between two active stakeholders of the locality."""
-    receipt = runtime.app.form_relationship(
-        slug,
+    receipt = write.app.form_relationship(
+        write.slug,
         source_id=body.source_id,
         target_id=body.target_id,
         kind=body.kind.value,
@@ -131,9 +129,9 @@ def form_relationship(
         source=body.source.value,
         directed=body.directed,
         valid_from=body.valid_from,
-        actor=actor,
+        actor=write.actor,
     )
-    return written(runtime, receipt, created=True)
+    return written(write.runtime, receipt, created=True)
 
 
 @router.get("/{relationship_id}", response_model=RelationshipPublic)
@@ -152,60 +150,54 @@ def get_relationship(
 
 @router.post("/{relationship_id}/ratings", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
 def rate_relationship(
-    slug: WriteSlug,
+    write: WriteDep,
     relationship_id: UUID,
     body: RatingCreate,
-    actor: ActorDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Rate the trust and value of a current relationship (PARTNER's three dimensions of each)."""
-    receipt = runtime.app.rate_relationship(
-        slug,
+    receipt = write.app.rate_relationship(
+        write.slug,
         relationship_id,
         rater=body.rater,
         trust=tuple(body.trust),
         value=tuple(body.value),
         on=body.on,
-        actor=actor,
+        actor=write.actor,
     )
-    return written(runtime, receipt, created=True)
+    return written(write.runtime, receipt, created=True)
 
 
 @router.post("/{relationship_id}/intensity", response_model=WritePublic)
 def change_intensity(
-    slug: WriteSlug,
+    write: WriteDep,
     relationship_id: UUID,
     body: IntensityChange,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Change how intense a current relationship is, from a given date."""
-    receipt = runtime.app.change_intensity(
-        slug, relationship_id, body.intensity, on=body.on, actor=actor, expected_version=expected
+    receipt = write.app.change_intensity(
+        write.slug, relationship_id, body.intensity, on=body.on, actor=write.actor, expected_version=expected
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{relationship_id}/end", response_model=WritePublic)
 def end_relationship(
-    slug: WriteSlug,
+    write: WriteDep,
     relationship_id: UUID,
     body: RelationshipEnd,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """End a relationship on a date; it stays in the record, valid until then."""
-    receipt = runtime.app.end_relationship(
-        slug,
+    receipt = write.app.end_relationship(
+        write.slug,
         relationship_id,
         valid_to=body.valid_to,
         reason=body.reason,
-        actor=actor,
+        actor=write.actor,
         expected_version=expected,
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 def _public(state: LocalityState, row: RelationshipState, day: date) -> RelationshipPublic:

@@ -14,7 +14,7 @@ from domain.errors import InvalidInputError, NotFoundError
 from domain.stakeholder import Stakeholder
 from domain.vocabulary import AssetCategory, StakeholderKind
 from projections.state import StakeholderState
-from service.api.deps import ActorDep, IfMatchDep, PrincipalDep, ReaderDep, ReadSlug, RuntimeDep, WriteSlug
+from service.api.deps import IfMatchDep, PrincipalDep, ReaderDep, ReadSlug, RuntimeDep, WriteDep
 from service.api.localities import etag
 from service.api.schemas import Page, PageParams, WritePublic
 from service.api.writes import written
@@ -175,21 +175,19 @@ def list_stakeholders(
 
 
 @router.post("", response_model=WritePublic, status_code=status.HTTP_201_CREATED)
-def register_stakeholder(
-    slug: WriteSlug, body: StakeholderCreate, actor: ActorDep, runtime: RuntimeDep
-) -> Response:
+def register_stakeholder(write: WriteDep, body: StakeholderCreate) -> Response:
     """Register an organisation, a group or a person in one of the locality's sectors."""
-    receipt = runtime.app.register_stakeholder(
-        slug,
+    receipt = write.app.register_stakeholder(
+        write.slug,
         kind=body.kind.value,
         sector=body.sector,
         name=body.name,
         contact=body.contact,
         notes=body.notes,
         since=body.since,
-        actor=actor,
+        actor=write.actor,
     )
-    return written(runtime, receipt, created=True)
+    return written(write.runtime, receipt, created=True)
 
 
 @router.get("/{stakeholder_id}", response_model=StakeholderDetailPublic)
@@ -237,68 +235,60 @@ def _detail(
 
 @router.patch("/{stakeholder_id}", response_model=WritePublic)
 def change_details(
-    slug: WriteSlug,
+    write: WriteDep,
     stakeholder_id: UUID,
     body: StakeholderUpdate,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Change a stakeholder's name, contact details or notes."""
-    app = runtime.app
-    current = app.load(Stakeholder, stakeholder_id, locality=slug, expected_version=expected)
+    app = write.app
+    current = app.load(Stakeholder, stakeholder_id, locality=write.slug, expected_version=expected)
     # The fields left out keep the values of the very version read here.
     details = {**app.stakeholder_details(current), **body.model_dump(exclude_none=True)}
     receipt = app.change_stakeholder_details(
-        slug, stakeholder_id, actor=actor, expected_version=current.version, **details
+        write.slug, stakeholder_id, actor=write.actor, expected_version=current.version, **details
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{stakeholder_id}/sector", response_model=WritePublic)
 def change_sector(
-    slug: WriteSlug,
+    write: WriteDep,
     stakeholder_id: UUID,
     body: SectorChange,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Move a stakeholder to another sector, from a given date."""
-    receipt = runtime.app.change_sector(
-        slug, stakeholder_id, body.sector, actor=actor, on=body.on, expected_version=expected
+    receipt = write.app.change_sector(
+        write.slug, stakeholder_id, body.sector, actor=write.actor, on=body.on, expected_version=expected
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{stakeholder_id}/assets", response_model=AssetWritePublic, status_code=status.HTTP_201_CREATED)
 def record_asset(
-    slug: WriteSlug,
+    write: WriteDep,
     stakeholder_id: UUID,
     body: AssetCreate,
-    actor: ActorDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Record an asset the stakeholder brings (a venue, volunteers, funding, ...)."""
     asset_id = uuid4()
-    receipt = runtime.app.record_asset(
-        slug,
+    receipt = write.app.record_asset(
+        write.slug,
         stakeholder_id,
         category=body.category.value,
         description=body.description,
-        actor=actor,
+        actor=write.actor,
         asset_id=asset_id,
     )
-    return written(runtime, receipt, created=True, asset_id=str(asset_id))
+    return written(write.runtime, receipt, created=True, asset_id=str(asset_id))
 
 
 @router.delete("/{stakeholder_id}/assets/{asset_id}", response_model=WritePublic)
 def retire_asset(
-    slug: WriteSlug,
+    write: WriteDep,
     stakeholder_id: UUID,
     asset_id: UUID,
-    actor: ActorDep,
-    runtime: RuntimeDep,
     body: Annotated[ReasonGiven | None, Body()] = None,
     reason: Annotated[str | None, Query(max_length=4000, description="Why, if not in the body")] = None,
 ) -> Response:
@@ -306,55 +296,54 @@ def retire_asset(
     given = body.reason if body is not None else reason
     if given is None:
         raise InvalidInputError("reason", "say why the asset is retired, in the body or as ?reason=")
-    receipt = runtime.app.retire_asset(slug, stakeholder_id, asset_id, reason=given, actor=actor)
-    return written(runtime, receipt)
+    receipt = write.app.retire_asset(write.slug, stakeholder_id, asset_id, reason=given, actor=write.actor)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{stakeholder_id}/merge", response_model=WritePublic)
 def merge_stakeholder(
-    slug: WriteSlug,
+    write: WriteDep,
     stakeholder_id: UUID,
     body: StakeholderMerge,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Merge this duplicate into another stakeholder of the locality."""
-    receipt = runtime.app.merge_stakeholder(
-        slug, stakeholder_id, body.into_id, reason=body.reason, actor=actor, expected_version=expected
+    receipt = write.app.merge_stakeholder(
+        write.slug,
+        stakeholder_id,
+        body.into_id,
+        reason=body.reason,
+        actor=write.actor,
+        expected_version=expected,
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{stakeholder_id}/archive", response_model=WritePublic)
 def archive_stakeholder(
-    slug: WriteSlug,
+    write: WriteDep,
     stakeholder_id: UUID,
     body: ReasonGiven,
-    actor: ActorDep,
     expected: IfMatchDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Archive a stakeholder who is no longer part of the network."""
-    receipt = runtime.app.archive_stakeholder(
-        slug, stakeholder_id, reason=body.reason, actor=actor, expected_version=expected
+    receipt = write.app.archive_stakeholder(
+        write.slug, stakeholder_id, reason=body.reason, actor=write.actor, expected_version=expected
     )
-    return written(runtime, receipt)
+    return written(write.runtime, receipt)
 
 
 @router.post("/{stakeholder_id}/erase", response_model=WritePublic)
 def erase_person(
-    slug: WriteSlug,
+    write: WriteDep,
     stakeholder_id: UUID,
     body: ReasonGiven,
     principal: PrincipalDep,
-    actor: ActorDep,
-    runtime: RuntimeDep,
 ) -> Response:
     """Erase a person's personal data for good (administrators only)."""
     principal.require_admin()
-    receipt = runtime.app.erase_person(slug, stakeholder_id, reason=body.reason, actor=actor)
-    return written(runtime, receipt)
+    receipt = write.app.erase_person(write.slug, stakeholder_id, reason=body.reason, actor=write.actor)
+    return written(write.runtime, receipt)
 
 
 @assets_router.get("", response_model=AssetMapPublic)
