@@ -185,6 +185,8 @@ def machine(extra: dict[str, str] | None = None) -> dict[str, str]:
         "pyvis",
         "fastapi",
         "uvicorn",
+        "httptools",
+        "uvloop",
         "psycopg",
         "orjson",
         "playwright",
