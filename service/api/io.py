@@ -84,14 +84,15 @@ def import_files(
     ] = False,
 ) -> Any:
     """Import CSV files (or a Kumu map's Elements and Connections sheets): a dry run, unless commit=true."""
-    write.runtime.projector.nudge()
+    runtime = write.runtime
+    runtime.projector.nudge()
     latest = write.app.recorder.max_notification_id()
-    if not write.runtime.views.wait_for(latest, timeout=VIEWS_CATCH_UP_SECONDS):
+    if not runtime.views.wait_for(latest, timeout=VIEWS_CATCH_UP_SECONDS):
         raise ConflictError("the views are still catching up with the log; try the import again in a moment")
     uploads = [
         (upload.filename or f"file {n}", upload.file.read()) for n, upload in enumerate(files, start=1)
     ]
-    plan = plan_import(kind, uploads, write.runtime.reader.state(write.slug), today=write.app.today())
+    plan = plan_import(kind, uploads, runtime.reader.state(write.slug), today=write.app.today())
     report = plan.report
     if commit and report.bad_rows and not skip_bad_rows:
         detail = f"{report.bad_row_count} bad rows: nothing written; fix them, or send skip_bad_rows=true"
@@ -101,8 +102,8 @@ def import_files(
     if not commit or report.nothing_to_add:
         return report.as_json()
     write_plan(write.app, write.slug, plan, actor=write.actor)
-    write.runtime.projector.nudge()
-    caught_up = write.runtime.views.wait_for(report.position, timeout=READ_YOUR_WRITES_SECONDS)
+    runtime.projector.nudge()
+    caught_up = runtime.views.wait_for(report.position, timeout=READ_YOUR_WRITES_SECONDS)
     return {**report.as_json(), "view_lag": not caught_up}
 
 
