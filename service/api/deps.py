@@ -100,15 +100,6 @@ async def readable_locality(slug: str, principal: PrincipalDep, request: Request
     return slug
 
 
-async def writable_locality(slug: str, principal: PrincipalDep, request: Request) -> str:
-    """The slug of a locality this token may change."""
-    runtime = _runtime(request)
-    _visible(slug, principal)
-    principal.require_write(slug)
-    await _exists(runtime, slug, runtime.app.locality)
-    return slug
-
-
 ReadSlug = Annotated[str, Depends(readable_locality)]
 
 
@@ -127,11 +118,15 @@ class Write:
 
 
 async def write_to_locality(slug: str, principal: PrincipalDep, request: Request) -> Write:
-    """The ``writable_locality``, the actor and the runtime in one dependency. FastAPI's own
-    work for each dependency of a route (its cache key, scopes, call) was a quarter of
-    the interpreter's time for a command; one rather than three for these took a command
-    from 0.97-1.04 to 0.91-0.96 ms of the server's CPU (bench/RESULTS.md)."""
-    return Write(_runtime(request), await writable_locality(slug, principal, request), principal.name)
+    """A locality this token may change, with the runtime and the actor, in one dependency.
+    FastAPI's own work for each dependency of a route (its cache key, scopes, call) was a
+    quarter of the interpreter's time for a command; one rather than three for these took
+    a command from 0.97-1.04 to 0.91-0.96 ms of the server's CPU (bench/RESULTS.md)."""
+    runtime = _runtime(request)
+    _visible(slug, principal)
+    principal.require_write(slug)
+    await _exists(runtime, slug, runtime.app.locality)
+    return Write(runtime, slug, principal.name)
 
 
 WriteDep = Annotated[Write, Depends(write_to_locality)]

@@ -6,6 +6,7 @@ pyproject.toml, or a uvicorn that stopped choosing them, would halve the reads q
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import pytest
 import uvicorn
@@ -26,8 +27,8 @@ def _loaded(config: uvicorn.Config) -> uvicorn.Config:
         pytest.param(lambda: uvicorn.Config("service.app:create_app", factory=True), id="serve"),
     ],
 )
-def test_requests_are_parsed_by_httptools(config: object) -> None:
-    loaded = _loaded(config())  # type: ignore[operator]
+def test_requests_are_parsed_by_httptools(config: Callable[[], uvicorn.Config]) -> None:
+    loaded = _loaded(config())
     assert loaded.http_protocol_class.__name__ == "HttpToolsProtocol"
 
 
